@@ -1,0 +1,35 @@
+# kbassist: two commands on a fresh machine (Debian, Python 3.11, package registries only).
+#   make run   ingest the bundled sample knowledge base and serve the assistant
+#   make test  run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test lint typecheck venv clean
+
+venv: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip -c constraints.txt
+	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+run: venv
+	$(BIN)/kbassist ingest examples/kb
+	$(BIN)/kbassist status
+	$(BIN)/kbassist search "I was charged twice for one invoice" -k 5
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf .kbassist

@@ -1,0 +1,92 @@
+"""All configuration in one place: environment variables (prefix ``KBASSIST_``) and ``.env``.
+
+Nothing reads the environment at import time: ``get_settings()`` builds the settings once, on first
+use, and tests either clear its cache or pass their own ``Settings`` in.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+BUNDLED_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KBASSIST_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # Storage
+    data_dir: Path = Path(".kbassist")
+    chroma_url: str | None = Field(
+        default=None, description="http(s)://host:port of a Chroma server; embedded when unset"
+    )
+    chroma_collection: str = "kbassist"
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy-style URL; default sqlite under the data dir"
+    )
+
+    # Embedding
+    embed_model: str = Field(
+        default=BUNDLED_MODEL,
+        description="'bundled:all-MiniLM-L6-v2', a local model folder, or a hub name",
+    )
+    embed_model_sha256: str | None = Field(
+        default=None, description="expected sha256 of model.safetensors (bundled: built in)"
+    )
+    embed_device: str = "cpu"
+    embed_batch_size: int = Field(default=64, ge=1, le=1024)
+
+    # Input bounds
+    max_file_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    max_document_chars: int = Field(default=1_000_000, ge=100)
+
+    # LLM (any OpenAI-compatible endpoint)
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = Field(default=20.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=8)
+    answerer: Literal["auto", "extractive", "llm"] = "auto"
+
+    # HTTP API: {"api-key": ["team", ...]}; empty means no key is required (local use)
+    api_keys: dict[str, list[str]] = Field(default_factory=dict)
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    # Slack (Slack's standard variable names)
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "KBASSIST_SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "KBASSIST_SLACK_SIGNING_SECRET"),
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "KBASSIST_SLACK_APP_TOKEN")
+    )
+    slack_api_url: str | None = None
+    slack_allowed_channels: list[str] = Field(default_factory=list)
+    slack_user_teams: dict[str, list[str]] = Field(default_factory=dict)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def docstore_path(self) -> Path:
+        return self.data_dir / "docstore.json"
+
+    @property
+    def sqlite_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'kbassist.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,126 @@
+"""The chunk store: Chroma (embedded by default, a Chroma server when a URL is set).
+
+Chroma is always given precomputed embeddings: its default embedding function, which downloads a
+model, is never used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from assistant.errors import ErrorCode, KbassistError
+from assistant.settings import Settings
+
+_CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+_PAGE = 5000  # rows per Chroma get()
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    """An embedded ``PersistentClient`` under the data dir, or an ``HttpClient`` for a URL."""
+    try:
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            if url.scheme not in ("http", "https") or not url.hostname:
+                raise KbassistError(
+                    ErrorCode.CONFIG,
+                    f"KBASSIST_CHROMA_URL must look like http://host:port, got "
+                    f"'{settings.chroma_url}'",
+                )
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=_CHROMA_SETTINGS,
+            )
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=_CHROMA_SETTINGS)
+    except KbassistError:
+        raise
+    except Exception as exc:  # chromadb raises several types for an unreachable store
+        where = settings.chroma_url or str(settings.chroma_path)
+        raise KbassistError(
+            ErrorCode.STORE_UNAVAILABLE, f"cannot open the Chroma store at {where}"
+        ) from exc
+
+
+@dataclass
+class ChunkHit:
+    """One chunk from the store, with its similarity (cosine, higher is closer)."""
+
+    chunk_id: str
+    text: str
+    metadata: dict[str, Any]
+    score: float
+
+
+class ChunkStore:
+    """The Chroma collection of chunks, and the LlamaIndex vector store over it."""
+
+    def __init__(self, client: ClientAPI, collection_name: str, location: str) -> None:
+        self.location = location
+        self.collection: Collection = client.get_or_create_collection(
+            collection_name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ChunkStore:
+        location = settings.chroma_url or str(settings.chroma_path)
+        return cls(make_client(settings), settings.chroma_collection, location)
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def delete_documents(self, doc_ids: list[str]) -> None:
+        for start in range(0, len(doc_ids), 500):
+            batch = doc_ids[start : start + 500]
+            where: dict[str, Any] = {"document_id": {"$in": batch}}
+            self.collection.delete(where=where)
+
+    def chunk_counts(self, key: str = "source_type") -> Counter[str]:
+        """How many chunks there are per value of a metadata key."""
+        counts: Counter[str] = Counter()
+        for metadata in self.iter_metadata():
+            counts[str(metadata.get(key, ""))] += 1
+        return counts
+
+    def iter_metadata(self) -> Any:
+        offset = 0
+        while True:
+            page = self.collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            metadatas = page["metadatas"] or []
+            yield from (dict(m) for m in metadatas)
+            if len(metadatas) < _PAGE:
+                return
+            offset += _PAGE
+
+    def query(
+        self, embedding: list[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[ChunkHit]:
+        if k <= 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[embedding],  # type: ignore[arg-type]
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        ids = result["ids"][0]
+        documents = (result["documents"] or [[]])[0]
+        metadatas = (result["metadatas"] or [[]])[0]
+        distances = (result["distances"] or [[]])[0]
+        return [
+            ChunkHit(chunk_id, text or "", dict(meta or {}), 1.0 - float(dist))
+            for chunk_id, text, meta, dist in zip(ids, documents, metadatas, distances, strict=True)
+        ]

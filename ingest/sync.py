@@ -1,0 +1,227 @@
+"""Incremental sync: parse sources, then embed only what changed, through LlamaIndex's pipeline.
+
+The ``IngestionPipeline`` runs with a persisted docstore keyed by document content hash
+(``DocstoreStrategy.UPSERTS``): an unchanged document is skipped, a changed one has all of its old
+chunks deleted before its new ones are added. Work goes in slabs; before each slab a journal names
+the documents in flight, so a run killed part-way is repaired at the start of the next run (their
+chunks and docstore entries are dropped and they are ingested again), and every document ends up
+either with all of its chunks or not at all.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llama_index.core.ingestion import DocstoreStrategy, IngestionPipeline
+from llama_index.core.schema import Document, TransformComponent
+from llama_index.core.storage.docstore import SimpleDocumentStore
+
+from assistant.embedding import Embedder
+from assistant.store import ChunkStore
+from ingest.chunking import StructureChunker
+from ingest.model import IngestIssue
+from ingest.sources import Limits, read_sources
+from ingest.steps import AccessFlags, EmbedStep
+
+COUNT_KEYS = ("added", "updated", "unchanged", "deleted", "skipped", "failed")
+Progress = Callable[[int, int], None]  # (documents done, documents in all)
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    chunks: int = 0
+    issues: list[IngestIssue] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {key: getattr(self, key) for key in COUNT_KEYS}
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+class DocStoreFile:
+    """A LlamaIndex ``SimpleDocumentStore`` persisted atomically to one JSON file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.docstore = (
+            SimpleDocumentStore.from_persist_path(str(path))
+            if path.exists()
+            else SimpleDocumentStore()
+        )
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        self.docstore.persist(str(tmp))
+        os.replace(tmp, self.path)
+
+    def forget(self, doc_id: str) -> None:
+        self.docstore.delete_document(doc_id, raise_error=False)
+        self.docstore.delete_ref_doc(doc_id, raise_error=False)
+
+
+class Ingestor:
+    """Brings the store in line with the given sources."""
+
+    def __init__(
+        self,
+        store: ChunkStore,
+        embedder: Embedder,
+        data_dir: Path,
+        limits: Limits | None = None,
+        chunker: TransformComponent | None = None,
+        slab_size: int = 256,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.data_dir = data_dir
+        self.limits = limits or Limits()
+        self.chunker = chunker or StructureChunker()
+        self.slab_size = slab_size
+        self.journal = data_dir / "ingest.journal"
+
+    def sync(
+        self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None
+    ) -> SyncReport:
+        parsed = read_sources(list(paths), self.limits)
+        report = SyncReport(skipped=parsed.skipped, issues=list(parsed.issues))
+        report.failed = len(parsed.issues)
+        with self._locked() as docs:
+            self._recover(docs)
+            self._upsert(docs, parsed.documents, report, progress)
+            if prune:
+                bad_sources = {issue.source for issue in parsed.issues}
+                seen = {doc.id_ for doc in parsed.documents}
+                gone = [
+                    doc_id
+                    for doc_id, source in self._sources(docs).items()
+                    if doc_id not in seen
+                    and source not in bad_sources
+                    and _under_any(source, paths)
+                ]
+                self._delete(docs, gone)
+                report.deleted = len(gone)
+        return report
+
+    def ingest_documents(self, documents: list[Document]) -> SyncReport:
+        """Upsert already-parsed documents (e.g. one uploaded through the API)."""
+        report = SyncReport()
+        with self._locked() as docs:
+            self._recover(docs)
+            self._upsert(docs, documents, report, None)
+        return report
+
+    def document_types(self) -> dict[str, str]:
+        """doc_id -> source_type of every document in the store."""
+        with self._locked() as docs:
+            return {
+                doc_id: str(node.metadata.get("source_type", ""))
+                for doc_id, node in docs.docstore.docs.items()
+            }
+
+    # -- internals -------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[DocStoreFile]:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with (self.data_dir / "ingest.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield DocStoreFile(self.data_dir / "docstore.json")
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _pipeline(self, docs: DocStoreFile) -> IngestionPipeline:
+        return IngestionPipeline(
+            transformations=[self.chunker, AccessFlags(), EmbedStep(self.embedder)],
+            docstore=docs.docstore,
+            vector_store=self.store.vector_store,
+            docstore_strategy=DocstoreStrategy.UPSERTS,
+            disable_cache=True,
+        )
+
+    def _upsert(
+        self,
+        docs: DocStoreFile,
+        documents: list[Document],
+        report: SyncReport,
+        progress: Progress | None,
+    ) -> None:
+        todo: list[Document] = []
+        done, total = 0, len(documents)
+        for doc in documents:
+            known = docs.docstore.get_document_hash(doc.id_)
+            if known == doc.hash:
+                report.unchanged += 1
+                done += 1
+                continue
+            todo.append(doc)
+            if known is None:
+                report.added += 1
+            else:
+                report.updated += 1
+        if progress:
+            progress(done, total)
+        pipeline = self._pipeline(docs) if todo else None
+        for start in range(0, len(todo), self.slab_size):
+            slab = todo[start : start + self.slab_size]
+            self.journal.write_text(json.dumps([d.id_ for d in slab]))
+            assert pipeline is not None
+            nodes = pipeline.run(documents=slab)
+            report.chunks += len(nodes)
+            docs.save()
+            self.journal.unlink()
+            done += len(slab)
+            if progress:
+                progress(done, total)
+
+    def _recover(self, docs: DocStoreFile) -> None:
+        """Undo the half-done slab of a run that was killed."""
+        if not self.journal.exists():
+            return
+        try:
+            in_flight = [str(x) for x in json.loads(self.journal.read_text() or "[]")]
+        except json.JSONDecodeError:
+            in_flight = []
+        self._delete(docs, in_flight)
+        self.journal.unlink()
+
+    def _delete(self, docs: DocStoreFile, doc_ids: list[str]) -> None:
+        if not doc_ids:
+            return
+        self.store.delete_documents(doc_ids)
+        for doc_id in doc_ids:
+            docs.forget(doc_id)
+        docs.save()
+
+    @staticmethod
+    def _sources(docs: DocStoreFile) -> dict[str, str]:
+        return {
+            doc_id: str(node.metadata.get("source_path", ""))
+            for doc_id, node in docs.docstore.docs.items()
+        }
+
+
+def _under_any(source: str, roots: Sequence[Path]) -> bool:
+    if not source:
+        return False
+    path = Path(source).resolve()
+    for root in roots:
+        resolved = root.resolve()
+        if path == resolved or resolved in path.parents:
+            return True
+    return False

@@ -1,0 +1,66 @@
+"""The ``kbassist`` command line: one click group, one module per command group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from assistant.errors import KbassistError
+from assistant.settings import get_settings
+from integrations.wiring import Services
+
+
+class UserError(click.ClickException):
+    """A ``ClickException`` with the exit code of its ``KbassistError`` code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]
+
+
+class KbassistGroup(click.Group):
+    """Turns ``KbassistError`` (and bad configuration) into a one-line message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KbassistError as exc:
+            raise UserError(exc.detail, exc.exit_code) from None
+        except ValidationError as exc:
+            fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+            raise UserError(f"invalid configuration: {fields}", 4) from None
+
+
+@click.group(cls=KbassistGroup)
+@click.option(
+    "--data-dir",
+    envvar="KBASSIST_DATA_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the store and state live (default ./.kbassist).",
+)
+@click.version_option(package_name="kbassist")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """kbassist: answers for support agents from articles, playbooks and solved tickets."""
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    ctx.obj = Services(settings)
+
+
+def _register() -> None:
+    from integrations.cli import ingest, search, status
+
+    for module in (ingest, search, status):
+        module.register(cli)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="kbassist")

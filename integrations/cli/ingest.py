@@ -1,0 +1,49 @@
+"""``kbassist ingest``: bring the store in line with knowledge-base files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from integrations.wiring import Services
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Delete documents that disappeared from these paths.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the counts.")
+@click.pass_obj
+def ingest(services: Services, paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
+    """Ingest articles, playbooks, tickets and collections from PATHS.
+
+    Only what changed is embedded again. Examples:
+
+      kbassist ingest examples/kb
+
+      kbassist ingest help-center/ playbooks/ tickets.jsonl --prune --json
+    """
+    with click.progressbar(length=0, label="Ingesting", file=sys.stderr, show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = services.ingestor.sync(list(paths), prune=prune, progress=progress)
+    for issue in report.issues:
+        click.echo(f"error: {issue}", err=True)
+    if as_json:
+        click.echo(json.dumps(report.counts()))
+    else:
+        counts = ", ".join(f"{key} {value}" for key, value in report.counts().items())
+        click.echo(f"{counts} ({report.chunks} chunks embedded)")
+    if not report.ok:
+        raise click.ClickException(
+            f"{report.failed} input(s) failed; the rest was ingested (see the errors above)"
+        )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(ingest)
