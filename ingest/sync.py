@@ -23,6 +23,7 @@ from llama_index.core.schema import Document, TransformComponent
 from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from assistant.embedding import Embedder
+from assistant.retrieval.lexical import LexicalIndex, bump_generation
 from assistant.store import ChunkStore
 from ingest.chunking import StructureChunker
 from ingest.model import IngestIssue
@@ -85,6 +86,7 @@ class Ingestor:
         limits: Limits | None = None,
         chunker: TransformComponent | None = None,
         slab_size: int = 256,
+        lexical: LexicalIndex | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -93,6 +95,7 @@ class Ingestor:
         self.chunker = chunker or StructureChunker()
         self.slab_size = slab_size
         self.journal = data_dir / "ingest.journal"
+        self.lexical = lexical
 
     def sync(
         self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None
@@ -101,7 +104,7 @@ class Ingestor:
         report = SyncReport(skipped=parsed.skipped, issues=list(parsed.issues))
         report.failed = len(parsed.issues)
         with self._locked() as docs:
-            self._recover(docs)
+            recovered = self._recover(docs)
             self._upsert(docs, parsed.documents, report, progress)
             if prune:
                 bad_sources = {issue.source for issue in parsed.issues}
@@ -115,14 +118,16 @@ class Ingestor:
                 ]
                 self._delete(docs, gone)
                 report.deleted = len(gone)
+            self._refresh_indexes(recovered or _changed(report))
         return report
 
     def ingest_documents(self, documents: list[Document]) -> SyncReport:
         """Upsert already-parsed documents (e.g. one uploaded through the API)."""
         report = SyncReport()
         with self._locked() as docs:
-            self._recover(docs)
+            recovered = self._recover(docs)
             self._upsert(docs, documents, report, None)
+            self._refresh_indexes(recovered or _changed(report))
         return report
 
     def document_types(self) -> dict[str, str]:
@@ -189,16 +194,24 @@ class Ingestor:
             if progress:
                 progress(done, total)
 
-    def _recover(self, docs: DocStoreFile) -> None:
-        """Undo the half-done slab of a run that was killed."""
+    def _refresh_indexes(self, changed: bool) -> None:
+        """Rebuild the derived BM25 index when the store changed (or a rebuild was missed)."""
+        if changed:
+            bump_generation(self.data_dir)
+        if self.lexical is not None and (changed or not self.lexical.is_current()):
+            self.lexical.rebuild(self.store)
+
+    def _recover(self, docs: DocStoreFile) -> bool:
+        """Undo the half-done slab of a run that was killed; True when there was one."""
         if not self.journal.exists():
-            return
+            return False
         try:
             in_flight = [str(x) for x in json.loads(self.journal.read_text() or "[]")]
         except json.JSONDecodeError:
             in_flight = []
         self._delete(docs, in_flight)
         self.journal.unlink()
+        return True
 
     def _delete(self, docs: DocStoreFile, doc_ids: list[str]) -> None:
         if not doc_ids:
@@ -214,6 +227,10 @@ class Ingestor:
             doc_id: str(node.metadata.get("source_path", ""))
             for doc_id, node in docs.docstore.docs.items()
         }
+
+
+def _changed(report: SyncReport) -> bool:
+    return report.added + report.updated + report.deleted > 0
 
 
 def _under_any(source: str, roots: Sequence[Path]) -> bool:
