@@ -20,7 +20,12 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings
 
-_CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+def _chroma_settings() -> ChromaSettings:
+    """A fresh settings object per client: ``HttpClient`` mutates the one it is given."""
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
 _PAGE = 5000  # rows per Chroma get()
 
 
@@ -39,10 +44,12 @@ def make_client(settings: Settings) -> ClientAPI:
                 host=url.hostname,
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
-                settings=_CHROMA_SETTINGS,
+                settings=_chroma_settings(),
             )
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=_CHROMA_SETTINGS)
+        return chromadb.PersistentClient(
+            path=str(settings.chroma_path), settings=_chroma_settings()
+        )
     except KbassistError:
         raise
     except Exception as exc:  # chromadb raises several types for an unreachable store
@@ -104,6 +111,15 @@ class ChunkStore:
             if len(metadatas) < _PAGE:
                 return
             offset += _PAGE
+
+    def document_chunks(self, doc_id: str, where: dict[str, Any]) -> list[ChunkHit]:
+        """All chunks of one document that pass ``where``, in chunk order."""
+        got = self.collection.get(
+            where={"$and": [{"doc_id": doc_id}, where]}, include=["documents", "metadatas"]
+        )
+        rows = zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        hits = [ChunkHit(i, d or "", dict(m or {}), 0.0) for i, d, m in rows]
+        return sorted(hits, key=lambda h: int(h.metadata.get("chunk_index", 0)))
 
     def query(
         self, embedding: list[float], k: int, where: dict[str, Any] | None = None

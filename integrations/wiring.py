@@ -7,8 +7,15 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from assistant.access import Audience
+from assistant.answerers import Answerer
+from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.assist import Assistant
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.retrieval import RetrievedChunk
 from assistant.retrieval.dense import DenseRetriever
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import ChunkStore
 from ingest.sources import Limits
@@ -28,13 +35,47 @@ class Services:
         return ChunkStore.from_settings(self.settings)
 
     @cached_property
+    def lexical(self) -> LexicalIndex:
+        return LexicalIndex(self.settings.data_dir)
+
+    @cached_property
     def ingestor(self) -> Ingestor:
         limits = Limits(
             max_file_bytes=self.settings.max_file_bytes,
             max_document_chars=self.settings.max_document_chars,
         )
-        return Ingestor(self.store, self.embedder, self.settings.data_dir, limits)
+        return Ingestor(
+            self.store, self.embedder, self.settings.data_dir, limits, lexical=self.lexical
+        )
 
     @cached_property
-    def retriever(self) -> DenseRetriever:
+    def dense(self) -> DenseRetriever:
         return DenseRetriever(self.store, self.embedder)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.dense, self.lexical)
+
+    @cached_property
+    def extractive(self) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer()
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        mode = self.settings.answerer
+        if mode == "extractive" or (mode == "auto" and not self.settings.llm_base_url):
+            return self.extractive
+        from assistant.answerers.fallback import FallbackAnswerer
+        from assistant.answerers.llm import LLMAnswerer
+
+        return FallbackAnswerer(LLMAnswerer.from_settings(self.settings), self.extractive)
+
+    def siblings(self, doc_id: str, audience: Audience) -> list[RetrievedChunk]:
+        return [
+            RetrievedChunk(h.chunk_id, doc_id, h.text, h.metadata, 0.0)
+            for h in self.store.document_chunks(doc_id, audience.chroma_where())
+        ]
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        return Assistant(self.retriever, self.answerer, self.siblings)

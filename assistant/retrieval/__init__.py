@@ -33,6 +33,7 @@ class RetrievedChunk:
     metadata: dict[str, Any]
     score: float
     stale: bool = False
+    signals: dict[str, float] = field(default_factory=dict)  # raw per-ranker scores
 
     @property
     def source_type(self) -> str:

@@ -23,7 +23,12 @@ class DenseRetriever:
         hits = self.store.query(vector, fetch, chroma_where(query.audience, query.filters))
         chunks = [
             RetrievedChunk(
-                h.chunk_id, str(h.metadata.get("doc_id", "")), h.text, h.metadata, h.score
+                h.chunk_id,
+                str(h.metadata.get("doc_id", "")),
+                h.text,
+                h.metadata,
+                h.score,
+                signals={"dense": h.score},
             )
             for h in hits
             if matches(h.metadata, query.audience, query.filters)

@@ -53,9 +53,9 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
 
 def _register() -> None:
-    from integrations.cli import ingest, search, status
+    from integrations.cli import ask, ingest, search, status
 
-    for module in (ingest, search, status):
+    for module in (ask, ingest, search, status):
         module.register(cli)
 
 

@@ -1,0 +1,36 @@
+"""Answerers turn retrieved passages into a ``Suggestion``; all of them sit behind one protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.access import Audience
+from assistant.retrieval import RetrievedChunk
+from assistant.suggestion import Suggestion, Ticket, Turn
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """Everything an answerer may use besides the passages."""
+
+    question: str
+    audience: Audience = field(default_factory=Audience)
+    history: tuple[Turn, ...] = ()
+    ticket: Ticket | None = None
+
+
+class AnswererError(Exception):
+    """The answerer could not produce a suggestion (e.g. the LLM endpoint failed)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, context: AnswerContext, passages: list[RetrievedChunk]) -> Suggestion:
+        """Answer from these passages only (already filtered for the audience, best first)."""
+        ...

@@ -1,0 +1,90 @@
+"""The one entry point every channel calls: a question or ticket in, a suggestion out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.access import Audience
+from assistant.answerers import AnswerContext, Answerer
+from assistant.conversation import rewrite
+from assistant.errors import ErrorCode, KbassistError
+from assistant.retrieval import Filters, Query, RetrievedChunk, Retriever
+from assistant.suggestion import AskRequest, Suggestion
+
+SiblingFetcher = Callable[[str, Audience], list[RetrievedChunk]]
+
+
+@dataclass
+class SuggestResult:
+    suggestion: Suggestion
+    retrieved: list[RetrievedChunk]
+    query: str  # the standalone query retrieval ran with
+    latency_ms: float
+
+
+class Assistant:
+    def __init__(
+        self,
+        retriever: Retriever,
+        answerer: Answerer,
+        siblings: SiblingFetcher | None = None,
+        k: int = 6,
+        expand_playbooks: int = 2,
+    ) -> None:
+        self.retriever = retriever
+        self.answerer = answerer
+        self.siblings = siblings
+        self.k = k
+        self.expand_playbooks = expand_playbooks
+
+    def suggest(self, request: AskRequest, audience: Audience) -> SuggestResult:
+        started = time.perf_counter()
+        text = request.text()
+        if not text:
+            raise KbassistError(
+                ErrorCode.BAD_INPUT, "give a question, or a ticket with a subject or description"
+            )
+        query_text = rewrite(text, request.history)
+        if request.ticket and request.ticket.product:
+            query_text = f"{query_text} {request.ticket.product}"
+        filters = Filters(tuple(request.source_types), tuple(request.products), tuple(request.tags))
+        retrieved = self.retriever.retrieve(Query(query_text, audience, filters, self.k))
+        passages = self._with_playbook_steps(retrieved, audience)
+        context = AnswerContext(query_text, audience, tuple(request.history), request.ticket)
+        suggestion = self.answerer.answer(context, passages)
+        latency = (time.perf_counter() - started) * 1000
+        return SuggestResult(suggestion, retrieved, query_text, latency)
+
+    def _with_playbook_steps(
+        self, retrieved: list[RetrievedChunk], audience: Audience
+    ) -> list[RetrievedChunk]:
+        """Follow a retrieved playbook to all of its steps (so next actions can be cited), and a
+        ticket's problem to the resolution that solved it (the answer is there, not in the
+        customer's words)."""
+        if self.siblings is None:
+            return retrieved
+        out: list[RetrievedChunk] = []
+        seen = {c.chunk_id for c in retrieved}
+        expanded = 0
+        for chunk in retrieved:
+            out.append(chunk)
+            if chunk.source_type == "playbook" and expanded < self.expand_playbooks:
+                expanded += 1
+                wanted = self.siblings(chunk.doc_id, audience)
+            elif chunk.source_type == "ticket" and not chunk.section.endswith("Resolution"):
+                wanted = [
+                    s
+                    for s in self.siblings(chunk.doc_id, audience)
+                    if s.section.endswith("Resolution")
+                ]
+            else:
+                continue
+            for sibling in wanted:
+                if sibling.chunk_id not in seen:
+                    seen.add(sibling.chunk_id)
+                    sibling.score = chunk.score
+                    sibling.signals = dict(chunk.signals)
+                    out.append(sibling)
+        return out

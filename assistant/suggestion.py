@@ -1,0 +1,83 @@
+"""What kbassist suggests to an agent, and what it is asked.
+
+The field names here are the public contract: ``kbassist ask --json``, the HTTP API and the Slack
+app all emit exactly these.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+ActionKind = Literal["escalate", "refund", "request_info", "link", "form", "macro", "other"]
+
+
+class Citation(BaseModel):
+    index: int = Field(description="the n of [n] in the answer")
+    doc_id: str
+    title: str
+    url: str = ""
+    section: str = ""
+    source_type: str
+    chunk_id: str
+    snippet: str
+    stale: bool = False
+
+
+class NextAction(BaseModel):
+    label: str
+    kind: ActionKind
+    playbook_id: str
+    step: int | None = None
+    citation: int | None = Field(default=None, description="index of the citation it comes from")
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Suggestion(BaseModel):
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    next_actions: list[NextAction] = Field(default_factory=list)
+    reply_draft: str = ""
+    confidence: float = Field(ge=0.0, le=1.0)
+    abstained: bool = False
+    reason: str | None = None
+    answerer: str = "extractive"
+    fallback_reason: str | None = None
+    stale_sources: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Turn(BaseModel):
+    """An earlier turn of the conversation (a Slack thread, a chat)."""
+
+    role: Literal["user", "assistant"] = "user"
+    text: str = Field(max_length=8000)
+
+
+class Ticket(BaseModel):
+    """The open ticket an agent wants a suggestion for."""
+
+    subject: str = Field(default="", max_length=1000)
+    description: str = Field(default="", max_length=20000)
+    product: str | None = None
+    customer_tier: str | None = None
+
+
+class AskRequest(BaseModel):
+    """A question or a ticket, with the earlier turns and filters."""
+
+    question: str | None = Field(default=None, max_length=4000)
+    ticket: Ticket | None = None
+    history: list[Turn] = Field(default_factory=list, max_length=50)
+    products: list[str] = Field(default_factory=list)
+    source_types: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+    def text(self) -> str:
+        """The text retrieval starts from: the question, or the ticket's subject and body."""
+        if self.question and self.question.strip():
+            return self.question.strip()
+        if self.ticket:
+            return f"{self.ticket.subject}\n{self.ticket.description}".strip()
+        return ""
