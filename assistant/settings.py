@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=20.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=8)
     answerer: Literal["auto", "extractive", "llm"] = "auto"
+    prompts_dir: Path | None = Field(
+        default=None, description="folder of versioned prompt files; the repo's prompts/ when unset"
+    )
 
     # HTTP API: {"api-key": ["team", ...]}; empty means no key is required (local use)
     api_keys: dict[str, list[str]] = Field(default_factory=dict)

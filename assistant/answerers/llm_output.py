@@ -1,0 +1,179 @@
+"""What the LLM answerer keeps of the model's reply: parsed, every cited sentence checked.
+
+The model's word is never taken for a citation: indices outside 1..n are dropped, each sentence must
+be supported (``common.support``) by one of its cited passages, and the reply draft keeps only
+sentences backed by public passages or short courtesy lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ValidationError
+
+from assistant.answerers import AnswererError
+from assistant.answerers.common import (
+    citation_for,
+    is_public,
+    next_actions,
+    snippet,
+    split_sentences,
+    support,
+)
+from assistant.retrieval import RetrievedChunk
+from assistant.suggestion import Suggestion
+
+COURTESY_MAX_WORDS = 12
+NO_COVERAGE = "The knowledge base does not cover this question."
+_MARKER = re.compile(r"\s*\[(\d+)\]")
+_MARKERS_AFTER_END = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
+_TRAILING_PUNCT = re.compile(r"^(.*?)([.!?:;]*)$", re.DOTALL)
+_FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.DOTALL)
+
+
+class LLMSentence(BaseModel):
+    text: str
+    citations: list[int]
+
+
+class LLMOutput(BaseModel):
+    abstain: bool
+    abstain_reason: str | None
+    answer: list[LLMSentence]
+    reply_draft: list[LLMSentence]
+    confidence: float
+
+
+def parse_output(content: str | None) -> LLMOutput:
+    """The model's JSON reply; ``AnswererError("llm returned invalid JSON")`` if it is not one."""
+    text = (content or "").strip()
+    fenced = _FENCE.match(text)
+    try:
+        return LLMOutput.model_validate(json.loads(fenced.group(1) if fenced else text))
+    except (json.JSONDecodeError, ValidationError):
+        raise AnswererError("llm returned invalid JSON") from None
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    cites: tuple[int, ...]
+
+
+def claims(sentences: list[LLMSentence]) -> Iterator[Claim]:
+    """One claim per sentence, its citations from inline [n] markers or the item's list."""
+    for item in sentences:
+        pieces = split_sentences(_MARKERS_AFTER_END.sub(r"\2\1", item.text))
+        for piece in pieces:
+            inline = [int(n) for n in _MARKER.findall(piece)]
+            cites = inline + item.citations if len(pieces) == 1 else inline or item.citations
+            text = _MARKER.sub("", piece).strip()
+            if text:
+                yield Claim(text, tuple(dict.fromkeys(cites)))
+
+
+def _short(text: str) -> str:
+    return snippet(text, 80)
+
+
+def _supported(claim: Claim, cites: list[int], chunks: list[RetrievedChunk], least: float) -> bool:
+    return any(support(claim.text, _passage_text(chunks[i - 1])) >= least for i in cites)
+
+
+def _passage_text(chunk: RetrievedChunk) -> str:
+    return f"{chunk.title}\n{chunk.text}"
+
+
+def _with_markers(claim: Claim) -> str:
+    match = _TRAILING_PUNCT.match(claim.text)
+    body, punct = (match.group(1), match.group(2)) if match else (claim.text, "")
+    return f"{body} {''.join(f'[{i}]' for i in claim.cites)}{punct or '.'}"
+
+
+@dataclass
+class Checker:
+    passages: list[RetrievedChunk]
+    min_support: float
+    warnings: list[str]
+
+    def valid(self, claim: Claim, where: str) -> list[int]:
+        bad = [i for i in claim.cites if not 1 <= i <= len(self.passages)]
+        if bad:
+            listed = ", ".join(f"[{i}]" for i in bad)
+            self.warnings.append(f"{where}: dropped citation {listed} (no such passage)")
+        return [i for i in claim.cites if 1 <= i <= len(self.passages)]
+
+    def answer(self, sentences: list[LLMSentence]) -> tuple[list[Claim], int]:
+        """The supported answer sentences (with their valid citations) and how many were given."""
+        kept: list[Claim] = []
+        given = list(claims(sentences))
+        for claim in given:
+            valid = self.valid(claim, "answer")
+            if not valid:
+                what = "a sentence citing no real passage" if claim.cites else "an uncited sentence"
+                self.warnings.append(f"answer: removed {what}: '{_short(claim.text)}'")
+            elif not _supported(claim, valid, self.passages, self.min_support):
+                problem = "removed a sentence its passages do not support"
+                self.warnings.append(f"answer: {problem}: '{_short(claim.text)}'")
+            else:
+                kept.append(Claim(claim.text, tuple(valid)))
+        return kept, len(given)
+
+    def reply(self, sentences: list[LLMSentence]) -> str:
+        """The reply draft: facts from public passages only, plus short courtesy lines."""
+        kept: list[str] = []
+        for claim in claims(sentences):
+            if not claim.cites:
+                if len(claim.text.split()) <= COURTESY_MAX_WORDS:
+                    kept.append(claim.text)
+                else:
+                    self.warnings.append("reply draft: removed an uncited sentence")
+                continue
+            valid = self.valid(claim, "reply draft")
+            if any(not is_public(self.passages[i - 1]) for i in valid):
+                self.warnings.append("reply draft: removed a sentence citing a non-public passage")
+            elif valid and not _supported(claim, valid, self.passages, self.min_support):
+                self.warnings.append("reply draft: removed a sentence its passages do not support")
+            elif valid:
+                kept.append(claim.text)
+        return " ".join(kept)
+
+
+def build_suggestion(
+    output: LLMOutput, passages: list[RetrievedChunk], *, name: str, min_support: float
+) -> Suggestion:
+    if output.abstain:
+        reason = (output.abstain_reason or "").strip() or "the passages do not cover the question"
+        return abstention(name, reason)
+    checker = Checker(passages, min_support, [])
+    kept, given = checker.answer(output.answer)
+    if not kept:
+        why = "the llm gave no answer" if not given else "no sentence was supported by its sources"
+        return abstention(name, why, checker.warnings)
+    cited = sorted({i for claim in kept for i in claim.cites})
+    chunks = [(i, passages[i - 1]) for i in cited]
+    confidence = min(max(output.confidence, 0.0), 1.0, len(kept) / given)
+    return Suggestion(
+        answer=" ".join(_with_markers(claim) for claim in kept),
+        citations=[citation_for(i, chunk) for i, chunk in chunks],
+        next_actions=next_actions(chunks),
+        reply_draft=checker.reply(output.reply_draft),
+        confidence=round(confidence, 3),
+        answerer=name,
+        stale_sources=sorted({chunk.doc_id for _, chunk in chunks if chunk.stale}),
+        warnings=checker.warnings,
+    )
+
+
+def abstention(name: str, reason: str, warnings: list[str] | None = None) -> Suggestion:
+    return Suggestion(
+        answer=NO_COVERAGE,
+        confidence=0.0,
+        abstained=True,
+        reason=reason,
+        answerer=name,
+        warnings=list(warnings or []),
+    )
