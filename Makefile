@@ -1,5 +1,5 @@
 # kbassist: two commands on a fresh machine (Debian, Python 3.11, package registries only).
-#   make run   ingest the bundled sample knowledge base and serve the assistant
+#   make run   ingest the bundled sample knowledge base and serve it on http://127.0.0.1:8000
 #   make test  run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -22,7 +22,7 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 run: venv
 	$(BIN)/kbassist ingest examples/kb
 	$(BIN)/kbassist status
-	$(BIN)/kbassist search "I was charged twice for one invoice" -k 5
+	$(BIN)/kbassist serve --host 127.0.0.1 --port 8000
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
     slack_allowed_channels: list[str] = Field(default_factory=list)
     slack_user_teams: dict[str, list[str]] = Field(default_factory=dict)
+    # Teams whose restricted content may be posted visibly in a channel (channel id -> teams);
+    # a channel answer uses only the teams the asker and the channel have in common.
+    slack_channel_teams: dict[str, list[str]] = Field(default_factory=dict)
 
     @property
     def chroma_path(self) -> Path:

@@ -18,6 +18,7 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import ChunkStore
+from assistant.suggestions import SqlSuggestionStore, SuggestionService
 from ingest.sources import Limits
 from ingest.sync import Ingestor
 
@@ -79,3 +80,7 @@ class Services:
     @cached_property
     def assistant(self) -> Assistant:
         return Assistant(self.retriever, self.answerer, self.siblings)
+
+    @cached_property
+    def suggestions(self) -> SuggestionService:
+        return SuggestionService(self.assistant, SqlSuggestionStore(self.settings.sqlite_url))

@@ -53,9 +53,9 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
 
 def _register() -> None:
-    from integrations.cli import ask, ingest, search, status
+    from integrations.cli import ask, eval, ingest, search, serve, slack, status
 
-    for module in (ask, ingest, search, status):
+    for module in (ask, eval, ingest, search, serve, slack, status):
         module.register(cli)
 
 

@@ -1,0 +1,153 @@
+"""``kbassist eval``: run a gold set through every retrieval configuration and the assistant."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from evals.gate import check_thresholds, load_thresholds
+from evals.pipeline import EvalJob, beir_job, gold_job
+from evals.report import report_dict, write_report
+from ingest.sync import Progress
+from integrations.wiring import Services
+
+
+@contextmanager
+def _ingest_bar() -> Iterator[Progress]:
+    with click.progressbar(
+        length=0, label="Ingesting eval store", file=sys.stderr, show_pos=True
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        yield progress
+
+
+def _summary(data: dict[str, Any], paths: dict[str, Path]) -> list[str]:
+    lines = [f"{data['dataset']}: {data['items']} items"]
+    for name, m in data["configs"].items():
+        lines.append(
+            f"  {name:<10} ndcg@10 {m['ndcg@10'] or 0:.3f}  recall@10 {m['recall@10'] or 0:.3f}"
+            f"  mrr@10 {m['mrr@10'] or 0:.3f}  p50 {m['latency_p50_ms'] or 0:.0f} ms"
+        )
+    answers, abstention = data.get("answers") or {}, data.get("abstention") or {}
+    if answers:
+        figures = ("token_f1", "rouge_l", "citation_precision", "next_action_accuracy")
+        lines.append("  answers    " + "  ".join(f"{k} {_fmt(answers.get(k))}" for k in figures))
+    if abstention:
+        lines.append(
+            "  abstention "
+            + "  ".join(f"{k} {_fmt(abstention.get(k))}" for k in ("precision", "recall", "f1"))
+        )
+    leaks, failed = data["forbidden_leaks"], len(data["failures"])
+    lines.append(f"  forbidden leaks {leaks}, failed items {failed}")
+    lines += [f"wrote {path}" for path in paths.values()]
+    return lines
+
+
+def _fmt(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+@click.command("eval")
+@click.option(
+    "--dataset",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A BEIR-style folder (corpus.jsonl, queries.jsonl, qrels.tsv).",
+)
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A gold set file (YAML or JSONL); needs --kb.",
+)
+@click.option(
+    "--kb",
+    "kb_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Knowledge-base files or folders the gold set is asked against (repeatable).",
+)
+@click.option(
+    "--unanswerable-from",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Add another BEIR folder's questions as unanswerable items (abstention calibration).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where report.json, report.md and retrieval.png go (default reports/<dataset>/).",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Only the first N questions (of each set)."
+)
+@click.option(
+    "--thresholds",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fail (exit 1) when a figure misses its threshold in this YAML file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print report.json's content to stdout.")
+@click.pass_obj
+def eval_command(
+    services: Services,
+    dataset: Path | None,
+    gold: Path | None,
+    kb_paths: tuple[Path, ...],
+    unanswerable_from: Path | None,
+    out_dir: Path | None,
+    limit: int | None,
+    thresholds: Path | None,
+    as_json: bool,
+) -> None:
+    """Evaluate retrieval (bm25, dense, hybrid) and the assistant on a gold set.
+
+    The corpus is ingested once into its own store under <data-dir>/evalstores/, found again by
+    content hash on later runs. Examples:
+
+      kbassist eval --dataset ../shared/evaldata/emanual_tv
+
+      kbassist eval --dataset ../shared/evaldata/emanual_tv
+        --unanswerable-from ../shared/evaldata/mtrag_cloud_pooled --limit 200
+
+      kbassist eval --gold evals/gold/sample_kb.yaml --kb examples/kb --json
+
+      kbassist eval --gold evals/gold/sample_kb.yaml --kb examples/kb
+        --thresholds evals/gold/sample_kb.thresholds.yaml
+    """
+    if (dataset is None) == (gold is None):
+        raise click.UsageError("give either --dataset FOLDER or --gold FILE with --kb PATH")
+    if gold is not None and not kb_paths:
+        raise click.UsageError("--gold needs the knowledge base it is asked against: --kb PATH")
+    if dataset is not None and kb_paths:
+        raise click.UsageError("--kb goes with --gold; a --dataset folder holds its own corpus")
+    options: dict[str, Any] = {"limit": limit, "unanswerable_from": unanswerable_from}
+    with _ingest_bar() as progress:
+        job: EvalJob
+        if dataset is not None:
+            job = beir_job(services.settings, dataset, progress=progress, **options)
+        else:
+            assert gold is not None
+            job = gold_job(services.settings, gold, kb_paths, progress=progress, **options)
+    with click.progressbar(
+        length=job.steps, label="Evaluating", file=sys.stderr, show_pos=True
+    ) as bar:
+        report = job.run(advance=bar.update)
+    paths = write_report(report, out_dir or Path("reports") / report.dataset)
+    data = report_dict(report)
+    click.echo(json.dumps(data, indent=2) if as_json else "\n".join(_summary(data, paths)))
+    if thresholds is not None:
+        missed = check_thresholds(data, load_thresholds(thresholds))
+        if missed:
+            raise click.ClickException("below threshold:\n  " + "\n  ".join(missed))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(eval_command)

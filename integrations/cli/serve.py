@@ -1,0 +1,54 @@
+"""``kbassist serve``: the HTTP API, the sidebar and (when configured) the Slack endpoint."""
+
+from __future__ import annotations
+
+import click
+
+from integrations.wiring import Services
+
+
+@click.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, envvar="KBASSIST_HOST", help="Bind address."
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    envvar="KBASSIST_PORT",
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.pass_obj
+def serve(services: Services, host: str, port: int) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs), the help-desk sidebar and Slack events.
+
+    API keys come from KBASSIST_API_KEYS ('{"key": ["team", ...]}'); without them, no key is
+    asked for (local use). Examples:
+
+      kbassist serve
+
+      kbassist serve --host 0.0.0.0 --port 8080
+    """
+    import uvicorn
+
+    from assistant.errors import KbassistError
+    from integrations.http.app import create_app
+
+    app = create_app(services)
+    base = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
+    click.echo(f"API docs:  {base}/docs  (OpenAPI: {base}/openapi.json)")
+    click.echo(f"sidebar:   {base}/sidebar")
+    if app.state.slack_events:
+        click.echo(f"Slack:     {base}{app.state.slack_events}")
+    if not services.settings.api_keys:
+        click.echo("no API keys configured: every caller is trusted (local use)")
+    try:  # load the embedding model now rather than on the first request
+        services.embedder.embed_query("warm up")
+    except KbassistError as exc:
+        click.echo(f"warning: {exc.detail}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve)

@@ -1,0 +1,75 @@
+"""The FastAPI application: ``create_app(services)``.
+
+Routes are thin and live one router per resource; the app holds its ``Services`` in
+``app.state`` and nothing global. Keys, audiences and the channel come from ``deps``; every error
+leaves in the one shape of ``errors``. Open without a key: /healthz, /readyz, /docs,
+/openapi.json, the sidebar page (/sidebar) and /slack/events (Slack signs its own requests).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from assistant.errors import KbassistError
+from integrations.http import documents, health, search, sidebar, suggestions
+from integrations.http.docs import add_docs
+from integrations.http.errors import install_error_handlers
+from integrations.http.limits import BodyLimitMiddleware
+from integrations.wiring import Services
+
+log = logging.getLogger("kbassist.http")
+
+SIDEBAR = "/sidebar"
+SLACK_EVENTS = "/slack/events"
+
+
+def create_app(services: Services) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:  # open the stores now, not on the first request
+            services.suggestions.store.ping()
+        except KbassistError as exc:
+            log.warning("starting without the stores: %s", exc.detail)
+        yield
+
+    app = FastAPI(
+        title="kbassist",
+        summary="Cited answers, next actions and reply drafts for support agents.",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_request_bytes)
+    install_error_handlers(app)
+    for module in (suggestions, search, documents, health, sidebar):
+        app.include_router(module.router)
+    add_docs(app)
+    app.state.slack_events = SLACK_EVENTS if _mount_slack(app, services) else None
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse(SIDEBAR)
+
+    return app
+
+
+def _mount_slack(app: FastAPI, services: Services) -> bool:
+    """The Slack app's router (it serves POST /slack/events), when a signing secret is set."""
+    secret = services.settings.slack_signing_secret
+    if secret is None or not secret.get_secret_value():
+        return False
+    try:
+        from integrations.slack import slack_router
+    except ImportError:
+        log.warning("SLACK_SIGNING_SECRET is set but the Slack app is not installed")
+        return False
+    app.include_router(slack_router(services))
+    return True

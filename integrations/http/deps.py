@@ -1,0 +1,77 @@
+"""Request dependencies, as ``Annotated`` aliases routes declare (tests swap them through
+``app.dependency_overrides``): the Services, the caller and its audience, the channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from assistant.access import Audience
+from assistant.errors import ErrorCode, KbassistError
+from assistant.records import Channel
+from integrations.http.auth import fingerprint, teams_for_key
+from integrations.wiring import Services
+
+_bearer = HTTPBearer(auto_error=False, description="an API key: Authorization: Bearer <key>")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a name safe to record (never the key) and what they may see."""
+
+    name: str
+    audience: Audience
+
+
+def get_caller(
+    services: ServicesDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> Caller:
+    """With keys configured, a valid key is required and its teams make the audience; without
+    (local use), the caller is an agent of no team (public and internal content)."""
+    keys = services.settings.api_keys
+    if not keys:
+        return Caller("local", Audience.agent())
+    given = bearer.credentials if bearer else api_key
+    teams = teams_for_key(keys, given)
+    if given is None or teams is None:
+        raise KbassistError(
+            ErrorCode.UNAUTHORIZED,
+            "a valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key'",
+        )
+    return Caller(fingerprint(given), Audience.agent(*teams))
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_audience(caller: CallerDep) -> Audience:
+    return caller.audience
+
+
+AudienceDep = Annotated[Audience, Depends(get_audience)]
+
+
+def get_channel(
+    x_kbassist_channel: Annotated[
+        str | None, Header(description="'sidebar' from the help-desk panel")
+    ] = None,
+) -> Channel:
+    """'sidebar' for the help-desk panel (header ``X-Kbassist-Channel: sidebar``), else 'http'."""
+    return "sidebar" if (x_kbassist_channel or "").strip().lower() == "sidebar" else "http"
+
+
+ChannelDep = Annotated[Channel, Depends(get_channel)]

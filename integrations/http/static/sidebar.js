@@ -1,0 +1,802 @@
+/* kbassist help-desk sidebar: ask for a suggestion, show it, record the agent's decision.
+ *
+ * Plain JS, no dependencies. Everything lives in this closure; the only global is the
+ * read-only `window.kbassistSidebar` namespace. Server text only ever reaches the page through
+ * text nodes (textContent / append(string)), never through innerHTML.
+ */
+(function () {
+  "use strict";
+
+  const STORAGE_AGENT = "kbassist.sidebar.agent";
+  const STORAGE_KEY = "kbassist.sidebar.apiKey";
+  const SUGGEST_TIMEOUT_MS = 90000;
+  const DECIDE_TIMEOUT_MS = 30000;
+  const MAX_FOLLOW_UPS = 5;
+
+  /* ---------------------------------------------------------------- dom helpers */
+  const dom = {
+    byId(id) {
+      return document.getElementById(id);
+    },
+    /** el("a", {href, className, dataset: {...}}, "text", child) — strings become text nodes. */
+    el(tag, props, ...children) {
+      const node = document.createElement(tag);
+      for (const [name, value] of Object.entries(props || {})) {
+        if (value === undefined || value === null || value === false) continue;
+        if (name === "className") node.className = value;
+        else if (name === "dataset") Object.assign(node.dataset, value);
+        else if (name in node && typeof value !== "string") node[name] = value;
+        else node.setAttribute(name, String(value));
+      }
+      node.append(...children.filter((c) => c !== null && c !== undefined && c !== ""));
+      return node;
+    },
+    show(node, visible) {
+      node.hidden = !visible;
+    },
+  };
+
+  let ui = {}; // filled by init(): the page's elements by role
+
+  /* ---------------------------------------------------------------- local storage */
+  const storage = {
+    get(key) {
+      try {
+        return window.localStorage.getItem(key) || "";
+      } catch (_err) {
+        return ""; // storage disabled (e.g. a sandboxed iframe): just don't remember
+      }
+    },
+    set(key, value) {
+      try {
+        if (value) window.localStorage.setItem(key, value);
+        else window.localStorage.removeItem(key);
+      } catch (_err) {
+        /* not remembered; nothing else depends on it */
+      }
+    },
+  };
+
+  /* ---------------------------------------------------------------- API client */
+  class ApiError extends Error {
+    constructor(code, message) {
+      super(message);
+      this.code = code;
+    }
+  }
+
+  const api = {
+    TITLES: {
+      bad_input: "The request was not accepted",
+      not_found: "Not found",
+      unauthorized: "Your API key was not accepted",
+      forbidden: "Not allowed",
+      too_large: "Too long",
+      conflict: "Conflict",
+      model_unavailable: "The assistant is unavailable",
+      store_unavailable: "The knowledge base is unavailable",
+      llm_unavailable: "The language model is unavailable",
+      config: "The server is misconfigured",
+      internal: "Something went wrong on the server",
+    },
+
+    /** A readable sentence from an error body; never the raw JSON. */
+    message(status, statusText, body) {
+      const err = body && typeof body === "object" ? body.error : null;
+      if (err && typeof err === "object") {
+        const code = typeof err.code === "string" ? err.code : "";
+        let detail = typeof err.detail === "string" ? err.detail : "";
+        if (code === "bad_input") detail = detail.replace(/\bbody\./g, ""); // "body.question: ..."
+        const title = api.TITLES[code] || "The request failed";
+        return new ApiError(code || "error", detail ? `${title}: ${detail}` : `${title}.`);
+      }
+      if (body && Array.isArray(body.detail)) {
+        // FastAPI's own validation errors: [{loc: [...], msg}]
+        const parts = body.detail
+          .filter((d) => d && typeof d.msg === "string")
+          .map((d) => {
+            const where = Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : "";
+            return where ? `${where}: ${d.msg}` : d.msg;
+          });
+        if (parts.length) return new ApiError("bad_input", `${api.TITLES.bad_input}: ${parts.join("; ")}`);
+      }
+      if (body && typeof body.detail === "string") {
+        return new ApiError("error", `The request failed: ${body.detail}`);
+      }
+      const label = statusText ? `${status} ${statusText}` : String(status);
+      return new ApiError("http", `The server answered ${label}. Try again in a moment.`);
+    },
+
+    headers(withBody) {
+      const headers = { Accept: "application/json", "X-Kbassist-Channel": "sidebar" };
+      if (withBody) headers["Content-Type"] = "application/json";
+      const key = ui.key.value.trim();
+      if (key) headers.Authorization = `Bearer ${key}`;
+      return headers;
+    },
+
+    /** fetch `path` (relative to the page) and return the parsed JSON; throws ApiError. */
+    async request(method, path, body, { signal, timeoutMs } = {}) {
+      const controller = new AbortController();
+      const timer = window.setTimeout(() => controller.abort("timeout"), timeoutMs || 30000);
+      if (signal) signal.addEventListener("abort", () => controller.abort("cancelled"));
+      let response;
+      try {
+        response = await fetch(new URL(path, document.baseURI), {
+          method,
+          headers: api.headers(body !== undefined),
+          body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: "same-origin",
+          signal: controller.signal,
+        });
+      } catch (_err) {
+        if (controller.signal.reason === "cancelled") throw new ApiError("cancelled", "Cancelled.");
+        if (controller.signal.reason === "timeout") {
+          throw new ApiError("timeout", "The server took too long to answer. Try again.");
+        }
+        throw new ApiError("network", "Could not reach the kbassist server. Check the connection and try again.");
+      } finally {
+        window.clearTimeout(timer);
+      }
+      const text = await response.text();
+      let data = null;
+      try {
+        data = text ? JSON.parse(text) : null;
+      } catch (_err) {
+        data = null;
+      }
+      if (!response.ok) throw api.message(response.status, response.statusText, data);
+      if (!data || typeof data !== "object") {
+        throw new ApiError("unreadable", "The server sent an answer the sidebar cannot read.");
+      }
+      return data;
+    },
+
+    suggest(body, signal) {
+      return api.request("POST", "v1/suggestions", body, { signal, timeoutMs: SUGGEST_TIMEOUT_MS });
+    },
+
+    decide(suggestionId, decision) {
+      const path = `v1/suggestions/${encodeURIComponent(suggestionId)}/decision`;
+      return api.request("POST", path, decision, { timeoutMs: DECIDE_TIMEOUT_MS });
+    },
+  };
+
+  /* ---------------------------------------------------------------- feedback */
+  const feedback = {
+    announce(text, busy) {
+      ui.status.textContent = text;
+      ui.status.classList.toggle("is-busy", Boolean(busy));
+    },
+    error(text) {
+      ui.bannerText.textContent = text;
+      dom.show(ui.banner, true);
+    },
+    clearError() {
+      ui.bannerText.textContent = "";
+      dom.show(ui.banner, false);
+    },
+    decision(text, isError) {
+      ui.decisionStatus.textContent = text;
+      ui.decisionStatus.classList.toggle("is-error", Boolean(isError));
+    },
+  };
+
+  /** "no passage matches" -> "No passage matches." */
+  function sentence(text) {
+    const t = String(text).trim();
+    if (!t) return "";
+    return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : ".");
+  }
+
+  /* ---------------------------------------------------------------- rendering */
+  const render = {
+    /** An http(s) link target, or null for anything else (javascript:, data:, garbage). */
+    safeUrl(url) {
+      if (typeof url !== "string" || !url.trim()) return null;
+      try {
+        const parsed = new URL(url, document.baseURI);
+        return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+      } catch (_err) {
+        return null;
+      }
+    },
+
+    marker(citation) {
+      return dom.el(
+        "a",
+        {
+          className: "kb-marker",
+          href: `#kb-cite-${citation.index}`,
+          dataset: { cite: String(citation.index) },
+          "aria-label": `source ${citation.index}: ${citation.title}`,
+        },
+        String(citation.index),
+      );
+    },
+
+    /** Text with [n] markers turned into links to the citations that exist. */
+    withMarkers(container, text, citations) {
+      const byIndex = new Map(citations.map((c) => [c.index, c]));
+      const pattern = /\[(\d+)\]/g;
+      const parts = [];
+      let last = 0;
+      for (const match of text.matchAll(pattern)) {
+        const citation = byIndex.get(Number(match[1]));
+        if (!citation) continue;
+        parts.push(text.slice(last, match.index), render.marker(citation));
+        last = match.index + match[0].length;
+      }
+      parts.push(text.slice(last));
+      container.replaceChildren(...parts.filter((p) => p !== ""));
+    },
+
+    meter(confidence) {
+      const value = Math.max(0, Math.min(1, Number(confidence) || 0));
+      const percent = Math.round(value * 100);
+      const level = value >= 0.7 ? "high" : value >= 0.4 ? "medium" : "low";
+      ui.meter.classList.remove("is-high", "is-medium", "is-low");
+      ui.meter.classList.add(`is-${level}`);
+      ui.meter.setAttribute("aria-valuenow", String(percent));
+      ui.meter.setAttribute("aria-valuetext", `${percent}%, ${level}`);
+      ui.meterFill.style.width = `${percent}%`;
+      return { percent, level };
+    },
+
+    citation(c) {
+      const url = render.safeUrl(c.url);
+      const title = url
+        ? dom.el(
+            "a",
+            { href: url, target: "_blank", rel: "noopener noreferrer" },
+            c.title || c.doc_id,
+            dom.el("span", { className: "kb-visually-hidden" }, " (opens in a new tab)"),
+          )
+        : dom.el("span", {}, c.title || c.doc_id);
+      const meta = dom.el(
+        "div",
+        { className: "kb-citation-meta" },
+        dom.el("span", { className: "kb-badge" }, c.source_type || "source"),
+        c.stale
+          ? dom.el(
+              "span",
+              { className: "kb-badge kb-badge-stale", title: "Past its review date: check it" },
+              "stale",
+            )
+          : null,
+        c.section ? dom.el("span", {}, c.section) : null,
+      );
+      return dom.el(
+        "li",
+        {
+          id: `kb-cite-${c.index}`,
+          className: "kb-citation",
+          tabIndex: -1,
+          dataset: { index: String(c.index), docId: c.doc_id },
+        },
+        dom.el("span", { className: "kb-citation-num", "aria-hidden": "true" }, `[${c.index}]`),
+        dom.el("div", { className: "kb-citation-title" }, title),
+        meta,
+        c.snippet ? dom.el("p", { className: "kb-citation-snippet" }, c.snippet) : null,
+      );
+    },
+
+    action(a, i, citations) {
+      const id = `kb-action-${i}`;
+      const cited = citations.find((c) => c.index === a.citation);
+      return dom.el(
+        "li",
+        { className: "kb-action" },
+        dom.el("input", { type: "checkbox", id }),
+        dom.el("label", { for: id }, a.label),
+        dom.el(
+          "div",
+          { className: "kb-action-meta" },
+          dom.el("span", { className: `kb-badge kb-badge-${a.kind}` }, a.kind),
+          a.step ? dom.el("span", {}, `step ${a.step} of ${a.playbook_id}`) : dom.el("span", {}, a.playbook_id),
+          cited ? render.marker(cited) : null,
+        ),
+      );
+    },
+
+    notes(s) {
+      const notes = [];
+      if (s.fallback_reason) {
+        notes.push(`The language model was not used (${s.fallback_reason}); the answer is quoted from the sources.`);
+      }
+      if (s.stale_sources && s.stale_sources.length) {
+        notes.push(`Past their review date, check before relying on them: ${s.stale_sources.join(", ")}.`);
+      }
+      for (const w of s.warnings || []) notes.push(String(w));
+      ui.notes.replaceChildren(...notes.map((n) => dom.el("li", {}, n)));
+      dom.show(ui.notes, notes.length > 0);
+    },
+
+    suggestion(s) {
+      const citations = Array.isArray(s.citations) ? s.citations : [];
+      const actions = Array.isArray(s.next_actions) ? s.next_actions : [];
+      const answer = typeof s.answer === "string" ? s.answer : "";
+      const reply = typeof s.reply_draft === "string" ? s.reply_draft : "";
+
+      const { percent, level } = render.meter(s.confidence);
+      ui.meterLabel.textContent = `Confidence ${percent}% · ${level}` + (s.answerer ? ` · ${s.answerer}` : "");
+
+      dom.show(ui.abstain, Boolean(s.abstained));
+      ui.abstainReason.textContent = s.abstained ? sentence(s.reason || "no source matches this closely enough") : "";
+      render.notes(s);
+
+      render.withMarkers(ui.answer, answer, citations);
+      dom.show(ui.answerTitle, !s.abstained);
+      dom.show(ui.answer, !s.abstained);
+
+      ui.citations.replaceChildren(...citations.map(render.citation));
+      dom.show(ui.citationsBlock, citations.length > 0);
+      ui.actions.replaceChildren(...actions.map((a, i) => render.action(a, i, citations)));
+      dom.show(ui.actionsBlock, actions.length > 0);
+
+      ui.reply.value = reply;
+      dom.show(ui.replyBlock, Boolean(reply));
+      ui.copyStatus.textContent = "";
+      dom.show(ui.edit, !s.abstained);
+
+      ui.result.dataset.suggestionId = s.id || "";
+      ui.result.dataset.state = s.abstained ? "abstained" : "ready";
+      dom.show(ui.result, true);
+      return { percent, citations: citations.length, actions: actions.length };
+    },
+
+    highlight(index) {
+      const target = dom.byId(`kb-cite-${index}`);
+      if (!target) return;
+      for (const li of ui.citations.querySelectorAll(".kb-citation")) {
+        const on = li === target;
+        li.classList.toggle("is-highlighted", on);
+        if (on) li.setAttribute("aria-current", "true");
+        else li.removeAttribute("aria-current");
+      }
+      const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      target.scrollIntoView({ block: "nearest", behavior: smooth ? "smooth" : "auto" });
+      target.focus({ preventScroll: true });
+    },
+  };
+
+  /* ---------------------------------------------------------------- state */
+  const state = {
+    suggestion: null, // the last suggestion shown (server JSON)
+    saved: { answer: "", reply: "" }, // what the panel shows when no edit is open
+    editing: false,
+    deciding: false,
+    followUps: [], // quick questions asked about the current ticket
+    inflight: null, // AbortController of the running suggestion request
+  };
+
+  /* ---------------------------------------------------------------- asking */
+  const ask = {
+    ticket() {
+      const subject = ui.subject.value.trim();
+      const description = ui.description.value.trim();
+      if (!subject && !description) return null;
+      const ticket = { subject, description };
+      const product = ui.product.value.trim();
+      const tier = ui.tier.value.trim();
+      if (product) ticket.product = product;
+      if (tier) ticket.customer_tier = tier;
+      return ticket;
+    },
+
+    /** The request body, or null when there is nothing to ask. */
+    body() {
+      const ticket = ask.ticket();
+      const question = ui.question.value.trim();
+      const agent = ui.agent.value.trim();
+      const asker = agent ? { asker: agent } : {};
+      if (!question) return ticket ? { ticket, ...asker } : null;
+      // A quick question is asked about the ticket: the ticket and earlier questions are history.
+      const history = [];
+      if (ticket) history.push({ role: "user", text: `${ticket.subject}\n${ticket.description}`.trim() });
+      for (const q of state.followUps.slice(-MAX_FOLLOW_UPS)) {
+        if (q !== question) history.push({ role: "user", text: q });
+      }
+      return history.length ? { question, history, ...asker } : { question, ...asker };
+    },
+
+    async run() {
+      const body = ask.body();
+      if (!body) {
+        feedback.error("Type the ticket's subject or description, or a quick question.");
+        ui.subject.focus();
+        return;
+      }
+      if (state.inflight) state.inflight.abort();
+      const controller = new AbortController();
+      state.inflight = controller;
+      feedback.clearError();
+      decide.reset();
+      state.suggestion = null; // nothing to decide on until the new one is shown
+      dom.show(ui.result, false);
+      ui.suggest.setAttribute("aria-disabled", "true");
+      feedback.announce("Looking in the knowledge base…", true);
+      try {
+        const suggestion = await api.suggest(body, controller.signal);
+        if (body.question && !state.followUps.includes(body.question)) state.followUps.push(body.question);
+        state.suggestion = suggestion;
+        state.saved = { answer: suggestion.answer || "", reply: suggestion.reply_draft || "" };
+        const shown = render.suggestion(suggestion);
+        feedback.announce(
+          suggestion.abstained
+            ? `The knowledge base does not cover this. ${sentence(suggestion.reason || "")}`.trim()
+            : `Suggestion ready: ${shown.citations} sources, ${shown.actions} next actions, confidence ${shown.percent}%.`,
+        );
+        ui.resultTitle.focus();
+      } catch (err) {
+        if (err.code === "cancelled") return;
+        feedback.error(err.message); // the banner is role="alert": it is announced itself
+        feedback.announce("No suggestion.");
+      } finally {
+        if (state.inflight === controller) {
+          state.inflight = null;
+          ui.suggest.removeAttribute("aria-disabled");
+        }
+      }
+    },
+  };
+
+  /* ---------------------------------------------------------------- decisions */
+  const CONFIRM = { accept: "Accepted ✓", edit: "Edit saved ✓", override: "Override recorded ✓" };
+
+  const decide = {
+    requestId() {
+      const bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    },
+
+    /** Record a decision; true when the server stored it. */
+    async send(action, extra) {
+      if (!state.suggestion || state.deciding) return false;
+      const agent = ui.agent.value.trim();
+      if (!agent) {
+        ui.identity.open = true;
+        ui.agent.focus();
+        feedback.error("Enter your agent name first, so the decision is recorded under it.");
+        return false;
+      }
+      state.deciding = true;
+      decide.setButtonsDisabled(true);
+      feedback.decision("Saving…");
+      try {
+        await api.decide(state.suggestion.id, { action, agent, ...extra, request_id: decide.requestId() });
+        feedback.clearError();
+        feedback.decision(CONFIRM[action]);
+        feedback.announce(CONFIRM[action].replace(" ✓", ""));
+        return true;
+      } catch (err) {
+        feedback.decision("Not recorded.", true);
+        feedback.error(err.message);
+        feedback.announce("Not recorded.");
+        return false;
+      } finally {
+        state.deciding = false;
+        decide.setButtonsDisabled(false);
+      }
+    },
+
+    /** aria-disabled, not disabled: a disabled button would drop the keyboard focus. */
+    setButtonsDisabled(disabled) {
+      for (const b of [ui.accept, ui.edit, ui.override, ui.save, ui.overrideSubmit]) {
+        if (disabled) b.setAttribute("aria-disabled", "true");
+        else b.removeAttribute("aria-disabled");
+      }
+    },
+
+    accept() {
+      if (state.editing) {
+        feedback.announce("Save or cancel the edit first.");
+        return;
+      }
+      decide.closeOverride(false);
+      decide.send("accept", {});
+    },
+
+    startEdit(moveFocus = true) {
+      if (!state.suggestion || state.editing) return;
+      if (state.suggestion.abstained) {
+        feedback.announce("There is no answer to edit; use Override to record your own.");
+        return;
+      }
+      decide.closeOverride(false);
+      state.editing = true;
+      ui.answerEdit.value = state.saved.answer;
+      dom.show(ui.answer, false);
+      dom.show(ui.answerEdit, true);
+      dom.show(ui.decideMain, false);
+      dom.show(ui.decideEdit, true);
+      ui.result.classList.add("is-editing");
+      feedback.decision("");
+      feedback.announce("Editing: change the answer or the reply, then Save edit (Ctrl+Enter) or Escape to cancel.");
+      if (moveFocus) ui.answerEdit.focus();
+    },
+
+    endEdit(focusButton) {
+      state.editing = false;
+      dom.show(ui.answerEdit, false);
+      dom.show(ui.answer, true);
+      dom.show(ui.decideEdit, false);
+      dom.show(ui.decideMain, true);
+      ui.result.classList.remove("is-editing");
+      if (focusButton) ui.edit.focus();
+    },
+
+    cancelEdit() {
+      if (!state.editing) return;
+      ui.reply.value = state.saved.reply;
+      decide.endEdit(true);
+      feedback.announce("Edit cancelled.");
+    },
+
+    async saveEdit() {
+      if (!state.editing) return;
+      const answer = ui.answerEdit.value;
+      const reply = ui.reply.value;
+      const answerChanged = answer.trim() !== state.saved.answer.trim();
+      const replyChanged = reply.trim() !== state.saved.reply.trim();
+      if (!answerChanged && !replyChanged) {
+        feedback.decision("Nothing changed yet: edit the answer or the reply first.", true);
+        return;
+      }
+      // The record keeps one text: the edited answer, or the edited reply when only it changed.
+      const ok = await decide.send("edit", { text: answerChanged ? answer : reply });
+      if (!ok) return;
+      state.saved = { answer, reply };
+      render.withMarkers(ui.answer, answer, state.suggestion.citations || []);
+      decide.endEdit(true);
+    },
+
+    openOverride() {
+      if (!state.suggestion) return;
+      if (state.editing) decide.cancelEdit();
+      dom.show(ui.overrideForm, true);
+      ui.decide.classList.add("is-open"); // a form this tall must not stick over the page
+      ui.override.setAttribute("aria-expanded", "true");
+      feedback.decision("");
+      ui.overrideText.focus();
+    },
+
+    closeOverride(focusButton) {
+      if (ui.overrideForm.hidden) return;
+      dom.show(ui.overrideForm, false);
+      ui.decide.classList.remove("is-open");
+      ui.override.setAttribute("aria-expanded", "false");
+      if (focusButton) ui.override.focus();
+    },
+
+    async submitOverride() {
+      const text = ui.overrideText.value.trim();
+      const reason = ui.overrideReason.value.trim();
+      ui.overrideText.setAttribute("aria-invalid", String(!text));
+      ui.overrideReason.setAttribute("aria-invalid", String(!reason));
+      if (!text || !reason) {
+        feedback.decision("Write your own answer and the reason for the override.", true);
+        (text ? ui.overrideReason : ui.overrideText).focus();
+        return;
+      }
+      const ok = await decide.send("override", { text, reason });
+      if (!ok) return;
+      decide.closeOverride(false);
+      ui.overrideText.value = "";
+      ui.overrideReason.value = "";
+      ui.override.focus();
+    },
+
+    /** A new suggestion: forget the open edit / override and the last confirmation. */
+    reset() {
+      if (state.editing) decide.endEdit(false);
+      decide.closeOverride(false);
+      feedback.decision("");
+    },
+  };
+
+  /* ---------------------------------------------------------------- clipboard */
+  async function copyReply() {
+    const text = ui.reply.value;
+    let ok = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(text);
+        ok = true;
+      }
+    } catch (_err) {
+      ok = false;
+    }
+    if (!ok) {
+      ui.reply.select();
+      try {
+        ok = document.execCommand("copy");
+      } catch (_err) {
+        ok = false;
+      }
+    }
+    ui.copyStatus.textContent = ok ? "Copied ✓" : "Selected: press Ctrl+C to copy";
+    feedback.announce(ok ? "Reply copied." : "Reply selected; press Ctrl+C to copy.");
+  }
+
+  /* ---------------------------------------------------------------- keyboard */
+  function onKeyDown(event) {
+    const inside = (node) => node && node.contains(document.activeElement);
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+      event.preventDefault();
+      if (!ui.overrideForm.hidden && inside(ui.overrideForm)) decide.submitOverride();
+      else if (state.editing && inside(ui.result)) decide.saveEdit();
+      else ui.form.requestSubmit();
+      return;
+    }
+    if (event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey && state.suggestion) {
+      // event.code, not event.key: Option+A on a Mac types "å"
+      const shortcut = { KeyA: decide.accept, KeyE: decide.startEdit, KeyO: decide.openOverride }[event.code];
+      if (shortcut) {
+        event.preventDefault();
+        shortcut();
+      }
+      return;
+    }
+    if (event.key === "Escape") {
+      if (!ui.overrideForm.hidden) decide.closeOverride(true);
+      else if (state.editing) decide.cancelEdit();
+      else if (!ui.banner.hidden) feedback.clearError();
+      else return;
+      event.preventDefault();
+    }
+  }
+
+  /** Keep the focused element clear of the sticky decision bar (focus is never hidden). */
+  function keepFocusVisible(event) {
+    const target = event.target;
+    if (ui.result.hidden || ui.decide.contains(target) || !ui.result.contains(target)) return;
+    const bar = ui.decide.getBoundingClientRect();
+    const box = target.getBoundingClientRect();
+    if (box.bottom > bar.top && box.top < bar.bottom) window.scrollBy(0, box.bottom - bar.top + 8);
+  }
+
+  /* ---------------------------------------------------------------- setup */
+  function collect() {
+    const id = dom.byId;
+    return {
+      form: id("kb-form"),
+      identity: id("kb-identity"),
+      agentSummary: id("kb-agent-summary"),
+      agent: id("kb-agent"),
+      key: id("kb-key"),
+      subject: id("kb-subject"),
+      description: id("kb-description"),
+      product: id("kb-product"),
+      tier: id("kb-tier"),
+      question: id("kb-question"),
+      suggest: id("kb-suggest"),
+      banner: id("kb-banner"),
+      bannerText: id("kb-banner-text"),
+      bannerClose: id("kb-banner-close"),
+      status: id("kb-status"),
+      result: id("kb-result"),
+      resultTitle: id("kb-result-title"),
+      meter: id("kb-meter"),
+      meterFill: id("kb-meter-fill"),
+      meterLabel: id("kb-meter-label"),
+      abstain: id("kb-abstain"),
+      abstainReason: id("kb-abstain-reason"),
+      notes: id("kb-notes"),
+      answerTitle: id("kb-answer-title"),
+      answer: id("kb-answer"),
+      answerEdit: id("kb-answer-edit"),
+      citationsBlock: id("kb-citations-block"),
+      citations: id("kb-citations"),
+      actionsBlock: id("kb-actions-block"),
+      actions: id("kb-actions"),
+      replyBlock: id("kb-reply-block"),
+      reply: id("kb-reply"),
+      copy: id("kb-copy"),
+      copyStatus: id("kb-copy-status"),
+      decide: id("kb-decide"),
+      decideMain: id("kb-decide-main"),
+      decideEdit: id("kb-decide-edit"),
+      accept: id("kb-accept"),
+      edit: id("kb-edit"),
+      override: id("kb-override"),
+      save: id("kb-save"),
+      cancelEdit: id("kb-cancel-edit"),
+      overrideForm: id("kb-override-form"),
+      overrideText: id("kb-override-text"),
+      overrideReason: id("kb-override-reason"),
+      overrideSubmit: id("kb-override-submit"),
+      overrideCancel: id("kb-override-cancel"),
+      decisionStatus: id("kb-decision-status"),
+    };
+  }
+
+  function syncAgentSummary() {
+    ui.agentSummary.textContent = ui.agent.value.trim() || "not set";
+  }
+
+  /** Ticket context a help desk passes in the URL; true when there is something to ask. */
+  function prefillFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    const fields = {
+      subject: ui.subject,
+      description: ui.description,
+      product: ui.product,
+      tier: ui.tier,
+      customer_tier: ui.tier,
+      question: ui.question,
+      agent: ui.agent,
+    }; // never the API key: URLs end up in logs and browser history
+    for (const [name, input] of Object.entries(fields)) {
+      const value = params.get(name);
+      if (value) input.value = value;
+    }
+    if (params.get("agent")) storage.set(STORAGE_AGENT, ui.agent.value.trim());
+    return ["subject", "description", "question"].some((name) => (params.get(name) || "").trim());
+  }
+
+  function bind() {
+    ui.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      ask.run();
+    });
+    ui.agent.addEventListener("input", () => {
+      storage.set(STORAGE_AGENT, ui.agent.value.trim());
+      syncAgentSummary();
+    });
+    ui.key.addEventListener("input", () => storage.set(STORAGE_KEY, ui.key.value.trim()));
+    for (const input of [ui.subject, ui.description, ui.product, ui.tier]) {
+      input.addEventListener("input", () => {
+        state.followUps = []; // another ticket: earlier questions are no longer context
+      });
+    }
+    ui.bannerClose.addEventListener("click", feedback.clearError);
+    ui.result.addEventListener("click", (event) => {
+      const marker = event.target.closest("a.kb-marker");
+      if (!marker) return;
+      event.preventDefault();
+      render.highlight(marker.dataset.cite);
+      feedback.announce(`Source ${marker.dataset.cite} highlighted.`);
+    });
+    ui.reply.addEventListener("input", () => {
+      if (!state.editing) decide.startEdit(false);
+    });
+    ui.copy.addEventListener("click", copyReply);
+    ui.accept.addEventListener("click", decide.accept);
+    ui.edit.addEventListener("click", () => decide.startEdit());
+    ui.save.addEventListener("click", decide.saveEdit);
+    ui.cancelEdit.addEventListener("click", decide.cancelEdit);
+    ui.override.addEventListener("click", () =>
+      ui.overrideForm.hidden ? decide.openOverride() : decide.closeOverride(true),
+    );
+    ui.overrideForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      decide.submitOverride();
+    });
+    ui.overrideCancel.addEventListener("click", () => decide.closeOverride(true));
+    document.addEventListener("keydown", onKeyDown);
+    document.addEventListener("focusin", keepFocusVisible);
+  }
+
+  function init() {
+    ui = collect();
+    ui.agent.value = storage.get(STORAGE_AGENT);
+    ui.key.value = storage.get(STORAGE_KEY);
+    const askNow = prefillFromUrl();
+    syncAgentSummary();
+    ui.identity.open = !ui.agent.value.trim();
+    bind();
+    if (askNow) ask.run();
+  }
+
+  window.kbassistSidebar = Object.freeze({
+    suggest: () => ask.run(),
+    get suggestion() {
+      return state.suggestion;
+    },
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,55 @@
+"""Parsing one uploaded knowledge-base file with the project's parsers, in a temporary folder.
+
+Any issue in the file rejects the whole upload (nothing is ingested); the error names the file,
+line and field as ``kbassist ingest`` would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from llama_index.core.schema import Document
+
+from assistant.errors import ErrorCode, KbassistError
+from ingest.model import IngestIssue, ParseResult
+from ingest.sources import PARSERS, Limits
+
+
+@dataclass
+class Upload:
+    name: str  # the file's base name
+    documents: list[Document]
+    skipped: int  # records deliberately left out (tickets not yet solved)
+
+
+def parse_upload(filename: str | None, data: BinaryIO, limits: Limits) -> Upload:
+    """The documents in one uploaded file; BAD_INPUT naming every issue when it has any."""
+    name = Path(filename or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in PARSERS:
+        kinds = ", ".join(sorted(PARSERS))
+        raise KbassistError(
+            ErrorCode.BAD_INPUT, f"file: '{name}' is not a supported file type ({kinds})"
+        )
+    with tempfile.TemporaryDirectory(prefix="kbassist-upload-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(data, out)
+        result = _parse(path, limits)
+    if result.issues:
+        issues = "; ".join(str(replace(issue, source=name)) for issue in result.issues)
+        raise KbassistError(ErrorCode.BAD_INPUT, f"nothing was ingested: {issues}")
+    for document in result.documents:
+        document.metadata["source_path"] = f"upload:{name}"
+    return Upload(name, result.documents, result.skipped)
+
+
+def _parse(path: Path, limits: Limits) -> ParseResult:
+    try:
+        return PARSERS[path.suffix.lower()](path, limits)
+    except Exception:  # a parser bug: reported like a bad file, never as raw exception text
+        return ParseResult(issues=[IngestIssue(str(path), "could not be parsed")])

@@ -1,0 +1,173 @@
+"""Block Kit for a suggestion: pure functions, no Slack calls.
+
+A message shows the answer, its citations as ``<url|title>`` links, the next actions, the reply
+draft and the confidence, then buttons whose ``value`` is the suggestion id. After a decision the
+message keeps the answer (or the agent's own text) and says who decided.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from assistant.suggestion import Citation, Suggestion
+
+Block = dict[str, Any]
+
+ACCEPT = "kb_accept"
+EDIT = "kb_edit"
+OVERRIDE = "kb_override"
+SHARE = "kb_share"
+DECIDE_BLOCK = "kb_decide"
+
+_SECTION_MAX = 2900  # Slack allows 3000 characters in a section's text
+_FALLBACK_MAX = 3000
+
+Decided = Literal["accept", "edit", "override"]
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters in mrkdwn."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def link(url: str, title: str) -> str:
+    """``<url|title>`` for an http(s) URL; the bare (escaped) title otherwise."""
+    label = escape(title or url).replace("|", "¦")
+    if not url.startswith(("https://", "http://")):
+        return label
+    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"<{safe}|{label}>"
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, _SECTION_MAX)}}
+
+
+def _context(*texts: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(t, 1900)} for t in texts if t],
+    }
+
+
+def _button(action_id: str, label: str, suggestion_id: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": suggestion_id,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def answer_block(suggestion: Suggestion) -> Block:
+    text = escape(suggestion.answer)
+    if suggestion.abstained:
+        why = f"\n_{escape(suggestion.reason)}_" if suggestion.reason else ""
+        return _section(f":thinking_face: {text}{why}")
+    return _section(text)
+
+
+def citation_line(citation: Citation) -> str:
+    section = citation.section
+    if citation.title and section.startswith(citation.title):  # "Title > Part": just "Part"
+        section = section[len(citation.title) :].lstrip(" >")
+    where = f" › {escape(section)}" if section else ""
+    stale = "  :warning: _stale_" if citation.stale else ""
+    return f"[{citation.index}] {link(citation.url, citation.title)}{where}{stale}"
+
+
+def citation_blocks(suggestion: Suggestion) -> list[Block]:
+    if not suggestion.citations:
+        return []
+    lines = "\n".join(citation_line(c) for c in suggestion.citations)
+    return [_section(f"*Sources*\n{lines}")]
+
+
+def next_action_blocks(suggestion: Suggestion) -> list[Block]:
+    if not suggestion.next_actions:
+        return []
+    lines = []
+    for action in suggestion.next_actions:
+        cite = f" [{action.citation}]" if action.citation else ""
+        lines.append(f"• {escape(action.label)} _({action.kind})_{cite}")
+    return [_section("*Next actions*\n" + "\n".join(lines))]
+
+
+def draft_blocks(suggestion: Suggestion) -> list[Block]:
+    if not suggestion.reply_draft.strip():
+        return []
+    quoted = "\n".join(f">{line}" for line in escape(suggestion.reply_draft).splitlines())
+    return [_section(f"*Reply draft*\n{quoted}")]
+
+
+def confidence_block(suggestion: Suggestion) -> Block:
+    notes = [f"Confidence {suggestion.confidence:.2f} · {escape(suggestion.answerer)}"]
+    if suggestion.fallback_reason:
+        notes.append("the LLM was not used for this answer")
+    if suggestion.stale_sources:
+        notes.append(f":warning: {len(suggestion.stale_sources)} source(s) past their review date")
+    return _context(" · ".join(notes))
+
+
+def buttons(suggestion_id: str, *, accept: bool = True, share: bool = False) -> Block:
+    elements = []
+    if accept:
+        elements.append(_button(ACCEPT, "Accept", suggestion_id, "primary"))
+    elements += [_button(EDIT, "Edit", suggestion_id), _button(OVERRIDE, "Override", suggestion_id)]
+    if share:
+        elements.append(_button(SHARE, "Share in channel", suggestion_id))
+    return {"type": "actions", "block_id": DECIDE_BLOCK, "elements": elements}
+
+
+def suggestion_blocks(
+    suggestion: Suggestion, suggestion_id: str, *, share: bool = False, note: str | None = None
+) -> list[Block]:
+    """The whole answer message; ``share`` adds the "Share in channel" button (ephemeral)."""
+    blocks = [answer_block(suggestion)]
+    blocks += citation_blocks(suggestion) + next_action_blocks(suggestion)
+    blocks += draft_blocks(suggestion)
+    blocks.append(confidence_block(suggestion))
+    if note:
+        blocks.append(_context(note))
+    blocks.append(buttons(suggestion_id, share=share))
+    return blocks
+
+
+def decided_blocks(
+    suggestion: Suggestion,
+    suggestion_id: str,
+    action: Decided,
+    agent: str,
+    text: str | None = None,
+    reason: str | None = None,
+) -> list[Block]:
+    """The message once an agent decided: who, and (edit/override) the text they chose."""
+    if action == "accept":
+        body = [answer_block(suggestion), *citation_blocks(suggestion)]
+        line = f":white_check_mark: Accepted by <@{agent}>"
+    elif action == "edit":
+        body = [_section(escape(text or "")), *citation_blocks(suggestion)]
+        line = f":pencil2: Edited by <@{agent}>"
+    else:
+        body = [_section(escape(text or ""))]
+        why = f": {escape(reason)}" if reason else ""
+        line = f":arrows_counterclockwise: Overridden by <@{agent}>{why}"
+    return [*body, _context(line), buttons(suggestion_id, accept=False)]
+
+
+def fallback_text(text: str) -> str:
+    """The notification text that goes with blocks."""
+    return clip(text, _FALLBACK_MAX)
+
+
+def asked(question: str, by: str | None = None) -> str:
+    """The context line that says what was asked (and who shared it)."""
+    who = f"Shared by <@{by}> · " if by else ""
+    return f"{who}_asked:_ {escape(clip(question, 300))}"

@@ -1,0 +1,75 @@
+"""The sidebar router: its page and files, their content types, nothing else (fast, no server)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from integrations.http import sidebar
+
+
+@pytest.fixture
+def client() -> TestClient:
+    app = FastAPI()
+    app.include_router(sidebar.router)
+    return TestClient(app)
+
+
+def test_the_page_and_its_files_are_served_with_their_types(client: TestClient) -> None:
+    page = client.get("/sidebar")
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "no-referrer"
+    for name, kind in (("sidebar.js", "text/javascript"), ("sidebar.css", "text/css")):
+        response = client.get(f"/sidebar/static/{name}")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(kind)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert f"sidebar/static/{name}" in page.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sidebar/static/sidebar.py",
+        "/sidebar/static/__init__.py",
+        "/sidebar/static/..%2Fsidebar.py",
+        "/sidebar/static/%2e%2e%2f%2e%2e%2fsettings.py",
+        "/sidebar/static/../sidebar.py",
+        "/sidebar/static/missing.js",
+        "/sidebar/static/",
+    ],
+)
+def test_nothing_else_is_served(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "import" not in response.text
+
+
+def test_an_unknown_file_is_a_not_found_error(client: TestClient) -> None:
+    body = client.get("/sidebar/static/missing.js").json()
+    assert body["error"]["code"] == "not_found"
+
+
+def test_the_files_are_exactly_the_page_assets() -> None:
+    assert set(sidebar.FILES) == {"sidebar.html", "sidebar.css", "sidebar.js"}
+
+
+@pytest.mark.parametrize("name", ["sidebar.html", "sidebar.css", "sidebar.js"])
+def test_assets_load_nothing_from_elsewhere(name: str) -> None:
+    text = sidebar.FILES[name].read_text(encoding="utf-8")
+    found = re.findall(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import|\burl\(|\bsrc=\"//", text)
+    assert not found, (name, found)
+
+
+def test_the_script_never_builds_html_from_strings() -> None:
+    script = sidebar.FILES["sidebar.js"].read_text(encoding="utf-8")
+    script = re.sub(r"/\*.*?\*/", "", script, flags=re.S)  # the comments may name them
+    script = re.sub(r"^\s*//.*$", "", script, flags=re.M)
+    assert "addEventListener" in script
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script, sink

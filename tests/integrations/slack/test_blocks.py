@@ -1,0 +1,132 @@
+"""Pure parts: Block Kit, thread history, the allow-list, friendly errors."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from assistant.errors import ErrorCode, KbassistError
+from assistant.settings import Settings
+from assistant.suggestion import AskRequest, Citation, NextAction, Suggestion
+from integrations.slack import blocks
+from integrations.slack.support import channel_allowed, friendly, strip_mentions, thread_turns
+from integrations.slack.views import MessageRef, edit_view, override_view
+
+
+def suggestion(**extra: object) -> Suggestion:
+    citation = Citation(
+        index=1,
+        doc_id="kb-9",
+        title="Refunds | <b>",
+        url="https://help.example.com/a?x=1",
+        section="Steps",
+        source_type="article",
+        chunk_id="c1",
+        snippet="…",
+        stale=True,
+    )
+    action = NextAction(label="Refund it", kind="refund", playbook_id="pb", citation=1)
+    fields: dict[str, object] = {
+        "answer": "Refund <!channel> & the duplicate [1].",
+        "citations": [citation],
+        "next_actions": [action],
+        "reply_draft": "Hi,\nwe refunded it.",
+        "confidence": 0.8,
+    }
+    return Suggestion.model_validate({**fields, **extra})
+
+
+def test_answer_is_escaped_and_citations_are_links() -> None:
+    out = blocks.suggestion_blocks(suggestion(), "s-1", share=True)
+    text = "\n".join(b["text"]["text"] for b in out if "text" in b)
+    assert "Refund &lt;!channel&gt; &amp; the duplicate [1]." in text  # no @channel ping
+    assert (
+        "[1] <https://help.example.com/a?x=1|Refunds ¦ &lt;b&gt;> › Steps  :warning: _stale_"
+        in text
+    )
+    assert "• Refund it _(refund)_ [1]" in text and ">we refunded it." in text
+    actions = out[-1]
+    assert [e["action_id"] for e in actions["elements"]] == [
+        blocks.ACCEPT,
+        blocks.EDIT,
+        blocks.OVERRIDE,
+        blocks.SHARE,
+    ]
+    assert {e["value"] for e in actions["elements"]} == {"s-1"}
+
+
+def test_citation_section_does_not_repeat_the_title() -> None:
+    line = blocks.citation_line(
+        suggestion()
+        .citations[0]
+        .model_copy(update={"title": "Refunds", "section": "Refunds > Steps"})
+    )
+    assert line == "[1] <https://help.example.com/a?x=1|Refunds> › Steps  :warning: _stale_"
+
+
+def test_citation_without_an_http_url_is_plain_text() -> None:
+    assert blocks.link("javascript:alert(1)", "T") == "T"
+    assert blocks.link("", "Title") == "Title"
+
+
+def test_abstention_and_long_answers() -> None:
+    abstained = blocks.answer_block(
+        suggestion(answer="I don't know.", abstained=True, reason="nothing relevant")
+    )
+    assert abstained["text"]["text"] == ":thinking_face: I don't know.\n_nothing relevant_"
+    long = blocks.answer_block(suggestion(answer="x" * 5000))
+    assert len(long["text"]["text"]) <= 3000
+
+
+def test_decided_blocks_say_who_decided() -> None:
+    s = suggestion()
+    accepted = blocks.decided_blocks(s, "s-1", "accept", "U1")
+    assert any("Accepted by <@U1>" in str(b) for b in accepted)
+    overridden = blocks.decided_blocks(s, "s-1", "override", "U2", "Mine <x>", "wrong")
+    assert overridden[0]["text"]["text"] == "Mine &lt;x&gt;"
+    assert "Overridden by <@U2>: wrong" in str(overridden)
+    assert blocks.ACCEPT not in str(overridden)
+
+
+def test_modals_carry_the_message_reference() -> None:
+    ref = MessageRef("s-1", "C1", "1.2", None)
+    edit = edit_view(ref, "the answer")
+    assert MessageRef.loads(edit["private_metadata"]) == ref
+    assert edit["blocks"][0]["element"]["initial_value"] == "the answer"
+    assert len(override_view(ref)["blocks"]) == 2
+
+
+def test_thread_turns_roles_order_and_cut_off() -> None:
+    messages = [
+        {"ts": "1.000001", "user": "U1", "text": "<@UBOT> refund?"},
+        {"ts": "1.000002", "user": "UBOT", "bot_id": "B1", "text": "Refund it [1]."},
+        {"ts": "1.000003", "user": "U1", "text": ""},
+        {"ts": "1.000004", "user": "U1", "text": "<@UBOT> and then?"},
+        {"ts": "1.000005", "user": "U2", "text": "later"},
+    ]
+    turns = thread_turns(messages, "1.000004", "UBOT")
+    assert [(t.role, t.text) for t in turns] == [
+        ("user", "refund?"),
+        ("assistant", "Refund it [1]."),
+    ]
+
+
+def test_strip_mentions_and_allow_list() -> None:
+    assert strip_mentions("<@UBOT>  how   now <@U2>", "UBOT") == "how now <@U2>"
+    everyone = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert channel_allowed(everyone, "CANY")
+    listed = Settings(_env_file=None, slack_allowed_channels=["C1"])  # type: ignore[call-arg]
+    assert channel_allowed(listed, "C1") and channel_allowed(listed, "D1")
+    assert not channel_allowed(listed, "C2")
+
+
+def test_friendly_never_shows_raw_exception_text() -> None:
+    assert friendly(RuntimeError("secret xoxb-123 at /srv/db")) == (
+        "Sorry, something went wrong on my side. Please try again in a minute."
+    )
+    bad = KbassistError(ErrorCode.BAD_INPUT, "give a question")
+    assert friendly(bad) == "I couldn't use that: give a question"
+    assert "unavailable" in friendly(KbassistError(ErrorCode.STORE_UNAVAILABLE, "chroma: boom"))
+    try:
+        AskRequest(question="x" * 5000)
+    except ValidationError as exc:
+        assert "too long" in friendly(exc)
