@@ -182,8 +182,10 @@ class Ingestor:
         if progress:
             progress(done, total)
         pipeline = self._pipeline(docs) if todo else None
-        for start in range(0, len(todo), self.slab_size):
-            slab = todo[start : start + self.slab_size]
+        # At most ~8 slabs a run: each ends by persisting the docstore, which grows with the KB.
+        slab_size = max(self.slab_size, -(-len(todo) // 8))
+        for start in range(0, len(todo), slab_size):
+            slab = todo[start : start + slab_size]
             self.journal.write_text(json.dumps([d.id_ for d in slab]))
             assert pipeline is not None
             nodes = pipeline.run(documents=slab)

@@ -11,6 +11,7 @@ import pytest
 
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.settings import Settings
+from integrations.wiring import Services
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_KB = REPO / "examples" / "kb"
@@ -167,3 +168,18 @@ def tiny_kb(tmp_path: Path) -> Path:
 def sample_kb(tmp_path: Path) -> Path:
     """A private copy of the bundled sample knowledge base."""
     return Path(shutil.copytree(SAMPLE_KB, tmp_path / "sample_kb"))
+
+
+@pytest.fixture(scope="session")
+def sample_services(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> Services:
+    """The bundled sample knowledge base, ingested once per test session (read-only use)."""
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path_factory.mktemp("sample") / "data", answerer="extractive", _env_file=None
+    )
+    services = Services(settings)
+    services.embedder = embedder
+    report = services.ingestor.sync([SAMPLE_KB])
+    assert report.ok, report.issues
+    return services

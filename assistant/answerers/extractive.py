@@ -57,12 +57,14 @@ class ExtractiveAnswerer:
         max_sentences: int = 4,
         max_passages: int = 4,
         per_passage: int = 2,
+        playbook_depth: int = 5,
     ) -> None:
         self.confidence = confidence or ConfidenceModel()
         self.reply = reply or ReplyTemplate()
         self.max_sentences = max_sentences
         self.max_passages = max_passages
         self.per_passage = per_passage
+        self.playbook_depth = playbook_depth  # playbooks among this many top documents count
 
     def answer(self, context: AnswerContext, passages: list[RetrievedChunk]) -> Suggestion:
         confidence = self.confidence.score(context.question, passages)
@@ -126,17 +128,25 @@ class ExtractiveAnswerer:
     def _quote(picks: list[_Pick], rank: int, chunk: RetrievedChunk) -> str:
         return " ".join(p.text for p in picks if p.passage == rank) or chunk.text
 
-    @staticmethod
     def _playbook_extras(
-        passages: list[RetrievedChunk], order: list[int], citations: list[Citation]
+        self, passages: list[RetrievedChunk], order: list[int], citations: list[Citation]
     ) -> list[tuple[int, RetrievedChunk]]:
-        """Step chunks of a cited playbook that were retrieved but not quoted: cite them too."""
+        """Step chunks (with actions) of the playbooks among the top retrieved documents that
+        were not quoted: they become citations too, so every next action points at its step."""
+        top_docs: list[str] = []
+        for chunk in passages:
+            if chunk.doc_id not in top_docs:
+                top_docs.append(chunk.doc_id)
         playbooks = {
-            passages[rank].doc_id for rank in order if passages[rank].source_type == "playbook"
+            c.doc_id
+            for c in passages
+            if c.source_type == "playbook" and c.doc_id in top_docs[: self.playbook_depth]
         }
         extras: list[tuple[int, RetrievedChunk]] = []
         for rank, chunk in enumerate(passages):
             if rank in order or chunk.doc_id not in playbooks or not chunk.metadata.get("actions"):
+                continue
+            if chunk.metadata.get("actions") == "[]":
                 continue
             index = len(citations) + 1
             citations.append(citation_for(index, chunk))

@@ -1,0 +1,100 @@
+"""kbassist ingest / status / search / ask, run through click on a temporary data dir."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from integrations.cli import cli
+
+pytestmark = pytest.mark.slow
+
+SUGGESTION_FIELDS = {
+    "answer",
+    "citations",
+    "next_actions",
+    "reply_draft",
+    "confidence",
+    "abstained",
+    "reason",
+}
+
+
+def run(data_dir: Path, *args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args], env=env)
+
+
+def test_ingest_json_prints_exactly_the_counts_and_reruns_embed_nothing(
+    tmp_path: Path, tiny_kb: Path
+) -> None:
+    first = run(tmp_path, "ingest", str(tiny_kb), "--json")
+    assert first.exit_code == 0, first.output
+    counts = json.loads(first.stdout.strip().splitlines()[-1])
+    assert counts == {
+        "added": 6,
+        "updated": 0,
+        "unchanged": 0,
+        "deleted": 0,
+        "skipped": 1,
+        "failed": 0,
+    }
+    again = json.loads(run(tmp_path, "ingest", str(tiny_kb), "--json").stdout.splitlines()[-1])
+    assert again["unchanged"] == 6 and again["added"] == 0
+
+
+def test_bad_input_exits_non_zero_naming_the_file_and_line(tmp_path: Path, tiny_kb: Path) -> None:
+    (tiny_kb / "tickets" / "more.jsonl").write_text('{"id": 9, "subject": "x"\n')
+    result = run(tmp_path, "ingest", str(tiny_kb))
+    assert result.exit_code != 0
+    assert "more.jsonl:1" in result.stderr
+    assert "added 6" in result.stdout  # the rest of the batch still went in
+
+
+def test_status_reports_documents_and_chunks_per_source_type(tmp_path: Path, tiny_kb: Path) -> None:
+    run(tmp_path, "ingest", str(tiny_kb))
+    status = json.loads(run(tmp_path, "status", "--json").stdout)
+    assert status["documents"] == {"article": 3, "playbook": 1, "ticket": 2, "collection": 0}
+    assert all(status["chunks"][t] >= status["documents"][t] for t in status["documents"])
+    assert status["model"].startswith("bundled:") and status["store"].endswith("chroma")
+
+
+def test_data_dir_comes_from_the_environment_too(tmp_path: Path, tiny_kb: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["ingest", str(tiny_kb), "--json"], env={"KBASSIST_DATA_DIR": str(tmp_path / "env")}
+    )
+    assert result.exit_code == 0
+    assert (tmp_path / "env" / "chroma").is_dir()
+
+
+def test_search_lists_ranked_chunks_and_hides_other_teams_content(
+    tmp_path: Path, tiny_kb: Path
+) -> None:
+    run(tmp_path, "ingest", str(tiny_kb))
+    rows = json.loads(run(tmp_path, "search", "restore a deleted invoice", "--json").stdout)
+    assert rows and {"score", "doc_id", "source_type", "title", "section"} <= set(rows[0])
+    assert "kb-3" not in {r["doc_id"] for r in rows}
+    tier2 = json.loads(
+        run(tmp_path, "search", "restore a deleted invoice", "--team", "tier2", "--json").stdout
+    )
+    assert tier2[0]["doc_id"] == "kb-3"
+
+
+def test_ask_json_has_the_suggestion_fields_and_abstains_off_topic(
+    tmp_path: Path, tiny_kb: Path
+) -> None:
+    run(tmp_path, "ingest", str(tiny_kb))
+    answered = json.loads(run(tmp_path, "ask", "I was charged twice, refund?", "--json").stdout)
+    assert set(answered) >= SUGGESTION_FIELDS
+    assert not answered["abstained"] and answered["citations"]
+    off = json.loads(run(tmp_path, "ask", "What is the capital of France?", "--json").stdout)
+    assert off["abstained"] and off["citations"] == []
+    plain = run(tmp_path, "ask", "What is the capital of France?")
+    assert "does not cover" in plain.stdout
+
+
+def test_an_empty_query_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(tmp_path, "search", "   ")
+    assert result.exit_code == 2 and "empty" in result.output
