@@ -78,11 +78,13 @@ class SentenceTransformerEmbedder:
         expected_sha256: str | None = None,
         device: str = "cpu",
         batch_size: int = 64,
+        threads: int = 0,
     ) -> None:
         self._location, self._sha256 = resolve_model(model, expected_sha256)
         self._name = model
         self._device = device
         self.batch_size = batch_size
+        self.threads = threads
         self._model: SentenceTransformer | None = None
 
     @classmethod
@@ -92,6 +94,7 @@ class SentenceTransformerEmbedder:
             settings.embed_model_sha256,
             settings.embed_device,
             settings.embed_batch_size,
+            settings.embed_threads,
         )
 
     @property
@@ -116,6 +119,10 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
+        if self.threads:
+            import torch
+
+            torch.set_num_threads(self.threads)
         try:
             return SentenceTransformer(
                 str(path) if local else self._name, device=self._device, local_files_only=local

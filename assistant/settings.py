@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     )
     embed_device: str = "cpu"
     embed_batch_size: int = Field(default=64, ge=1, le=1024)
+    embed_threads: int = Field(
+        default=0, ge=0, le=256, description="torch threads; 0 = torch's default (all cores)"
+    )
 
     # Input bounds
     max_file_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)

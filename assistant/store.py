@@ -112,6 +112,11 @@ class ChunkStore:
                 return
             offset += _PAGE
 
+    def get_chunks(self, chunk_ids: list[str]) -> list[ChunkHit]:
+        got = self.collection.get(ids=chunk_ids, include=["documents", "metadatas"])
+        rows = zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        return [ChunkHit(i, d or "", dict(m or {}), 0.0) for i, d, m in rows]
+
     def document_chunks(self, doc_id: str, where: dict[str, Any]) -> list[ChunkHit]:
         """All chunks of one document that pass ``where``, in chunk order."""
         got = self.collection.get(

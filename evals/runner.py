@@ -18,6 +18,7 @@ from assistant.access import Audience
 from assistant.assist import SuggestResult
 from assistant.conversation import rewrite
 from assistant.retrieval import Query, Retriever
+from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
 from assistant.suggestion import AskRequest
 from evals.gold import GoldItem
 from evals.metrics import (
@@ -48,16 +49,27 @@ class Suggester(Protocol):
     def suggest(self, request: AskRequest, audience: Audience) -> SuggestResult: ...
 
 
+def _only(services: Services, config: FusionConfig) -> Retriever:
+    """The engine's rankers fused with other weights: every configuration is compared at
+    document level, with the same candidate depth."""
+    return HybridRetriever(services.retriever.rankers, config, hydrate=services.hydrate)
+
+
 def extra_configs(services: Services) -> dict[str, Retriever]:
-    """Further retrieval configurations to compare with the standard three (none yet)."""
-    return {}
+    """Further configurations: BM25 over sentence windows alone, and plain RRF of dense + BM25."""
+    return {
+        "bm25_window": _only(services, FusionConfig(weights={"bm25_window": 1.0})),
+        "rrf_dense_bm25": _only(
+            services, FusionConfig(weights={"dense": 1.0, "bm25": 1.0}, method="rrf")
+        ),
+    }
 
 
 def retrieval_configs(services: Services) -> dict[str, Retriever]:
-    """``bm25``, ``dense`` and ``hybrid`` from ``services``, plus ``extra_configs(services)``."""
+    """``bm25``, ``dense`` and ``hybrid`` (the default), plus ``extra_configs(services)``."""
     configs: dict[str, Retriever] = {
-        "bm25": services.lexical,
-        "dense": services.dense,
+        "bm25": _only(services, FusionConfig(weights={"bm25": 1.0})),
+        "dense": _only(services, FusionConfig(weights={"dense": 1.0})),
         "hybrid": services.retriever,
     }
     configs.update(extra_configs(services))

@@ -86,7 +86,7 @@ class Ingestor:
         limits: Limits | None = None,
         chunker: TransformComponent | None = None,
         slab_size: int = 256,
-        lexical: LexicalIndex | None = None,
+        indexes: Sequence[LexicalIndex] = (),
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -95,7 +95,7 @@ class Ingestor:
         self.chunker = chunker or StructureChunker()
         self.slab_size = slab_size
         self.journal = data_dir / "ingest.journal"
-        self.lexical = lexical
+        self.indexes = list(indexes)  # derived from the store, rebuilt when it changes
 
     def sync(
         self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None
@@ -129,6 +129,12 @@ class Ingestor:
             self._upsert(docs, documents, report, None)
             self._refresh_indexes(recovered or _changed(report))
         return report
+
+    def refresh_indexes(self) -> None:
+        """Build any derived index that is missing or older than the store (e.g. after an
+        upgrade added one)."""
+        with self._locked():
+            self._refresh_indexes(False)
 
     def document_types(self) -> dict[str, str]:
         """doc_id -> source_type of every document in the store."""
@@ -197,11 +203,12 @@ class Ingestor:
                 progress(done, total)
 
     def _refresh_indexes(self, changed: bool) -> None:
-        """Rebuild the derived BM25 index when the store changed (or a rebuild was missed)."""
+        """Rebuild the derived BM25 indexes when the store changed (or a rebuild was missed)."""
         if changed:
             bump_generation(self.data_dir)
-        if self.lexical is not None and (changed or not self.lexical.is_current()):
-            self.lexical.rebuild(self.store)
+        for index in self.indexes:
+            if changed or not index.is_current():
+                index.rebuild(self.store)
 
     def _recover(self, docs: DocStoreFile) -> bool:
         """Undo the half-done slab of a run that was killed; True when there was one."""

@@ -12,7 +12,7 @@ from assistant.answerers import Answerer
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.assist import Assistant
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
-from assistant.retrieval import RetrievedChunk
+from assistant.retrieval import RetrievedChunk, Retriever
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
@@ -40,13 +40,21 @@ class Services:
         return LexicalIndex(self.settings.data_dir)
 
     @cached_property
+    def window_lexical(self) -> LexicalIndex:
+        return LexicalIndex(self.settings.data_dir, window=2)
+
+    @cached_property
     def ingestor(self) -> Ingestor:
         limits = Limits(
             max_file_bytes=self.settings.max_file_bytes,
             max_document_chars=self.settings.max_document_chars,
         )
         return Ingestor(
-            self.store, self.embedder, self.settings.data_dir, limits, lexical=self.lexical
+            self.store,
+            self.embedder,
+            self.settings.data_dir,
+            limits,
+            indexes=[self.lexical, self.window_lexical],
         )
 
     @cached_property
@@ -55,7 +63,19 @@ class Services:
 
     @cached_property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.dense, self.lexical)
+        rankers: dict[str, Retriever] = {
+            "dense": self.dense,
+            "bm25": self.lexical,
+            "bm25_window": self.window_lexical,
+        }
+        return HybridRetriever(rankers, hydrate=self.hydrate)
+
+    def hydrate(self, chunk_ids: list[str]) -> dict[str, RetrievedChunk]:
+        return {
+            h.chunk_id: RetrievedChunk(h.chunk_id, str(h.metadata.get("doc_id", "")), h.text,
+                                       h.metadata, 0.0)
+            for h in self.store.get_chunks(chunk_ids)
+        }
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:

@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Citation, NextAction
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
-_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """
@@ -20,12 +18,6 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 ACTION_KINDS = {"escalate", "refund", "request_info", "link", "form", "macro"}
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences and list items of a passage, stripped of list markers."""
-    parts = (_LIST_MARK.sub("", p).strip() for p in _SENTENCE_END.split(text))
-    return [p for p in parts if len(p) > 2]
 
 
 def content_words(text: str) -> list[str]:

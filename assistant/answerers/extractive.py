@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answerers import AnswerContext
-from assistant.answerers.common import citation_for, is_public, next_actions, split_sentences
+from assistant.answerers.common import citation_for, is_public, next_actions
 from assistant.answerers.confidence import ConfidenceModel, stems
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Citation, Suggestion
+from assistant.text import split_sentences
 
 NO_COVERAGE = "The knowledge base does not cover this question."
 

@@ -20,11 +20,11 @@ from assistant.answerers.common import (
     is_public,
     next_actions,
     snippet,
-    split_sentences,
     support,
 )
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Suggestion
+from assistant.text import split_sentences
 
 COURTESY_MAX_WORDS = 12
 NO_COVERAGE = "The knowledge base does not cover this question."

@@ -1,58 +1,38 @@
-"""Hybrid retrieval: dense and BM25 rankings fused, then stale content down-weighted and
-results de-duplicated per document.
+"""Hybrid retrieval: several rankings (dense, BM25 over chunks, BM25 over sentence windows) fused
+per document, stale content down-weighted, one chunk per document returned.
 
-Fusion is weighted reciprocal-rank fusion. LlamaIndex's ``QueryFusionRetriever`` has RRF, but with
-a fixed k and no per-retriever weights, and both are tuned on the evaluation sets
-(``evals/``), so the few lines of fusion live here.
+Fusion is z-score by default: each ranking's document scores (the best chunk's) are standardised
+and summed with per-ranking weights; weighted reciprocal rank is the alternative. LlamaIndex's
+``QueryFusionRetriever`` offers RRF with a fixed k and no weights and relative-score fusion on
+chunk scores, and the weights here are tuned on the evaluation sets (``evals/``), so the few
+lines of fusion live here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import statistics
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from assistant.retrieval import Query, RetrievedChunk, Retriever
+
+Hydrator = Callable[[list[str]], dict[str, RetrievedChunk]]
 
 
 @dataclass(frozen=True)
 class FusionConfig:
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {"dense": 1.0, "bm25": 0.5, "bm25_window": 1.0}
+    )
+    method: Literal["zscore", "rrf"] = "zscore"
     rrf_k: float = 60.0
     candidates: int = 50  # taken from each ranking before fusion
-    per_doc: int = 1  # chunks kept per document
-    stale_penalty: float = 0.8  # score factor for content past its review_by date
+    stale_penalty: float = 0.25  # subtracted (z units; RRF: a factor of 1 - penalty)
 
 
-def weighted_rrf(
-    rankings: list[tuple[float, list[RetrievedChunk]]], rrf_k: float
-) -> list[RetrievedChunk]:
-    """Fuse several rankings: score = sum of weight / (rrf_k + rank), rank from 1."""
-    fused: dict[str, float] = {}
-    first: dict[str, RetrievedChunk] = {}
-    signals: dict[str, dict[str, float]] = {}
-    for weight, ranking in rankings:
-        for rank, chunk in enumerate(ranking, 1):
-            fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + weight / (rrf_k + rank)
-            first.setdefault(chunk.chunk_id, chunk)
-            signals.setdefault(chunk.chunk_id, {}).update(chunk.signals)
-    ordered = sorted(fused, key=lambda cid: fused[cid], reverse=True)
-    return [
-        RetrievedChunk(
-            c.chunk_id,
-            c.doc_id,
-            c.text,
-            c.metadata,
-            fused[c.chunk_id],
-            c.stale,
-            dict(signals[c.chunk_id]),
-        )
-        for c in (first[cid] for cid in ordered)
-    ]
-
-
-def is_stale(metadata: dict[str, object], today: date) -> bool:
+def is_stale(metadata: Mapping[str, object], today: date) -> bool:
     review_by = str(metadata.get("review_by") or "")
     try:
         return bool(review_by) and date.fromisoformat(review_by[:10]) < today
@@ -60,48 +40,105 @@ def is_stale(metadata: dict[str, object], today: date) -> bool:
         return False
 
 
-def dedupe_per_document(chunks: list[RetrievedChunk], per_doc: int) -> list[RetrievedChunk]:
-    kept: list[RetrievedChunk] = []
-    counts: dict[str, int] = {}
-    for chunk in chunks:
-        if counts.get(chunk.doc_id, 0) < per_doc:
-            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
-            kept.append(chunk)
-    return kept
+def best_per_document(ranking: list[RetrievedChunk]) -> dict[str, RetrievedChunk]:
+    best: dict[str, RetrievedChunk] = {}
+    for chunk in ranking:
+        if chunk.doc_id not in best or chunk.score > best[chunk.doc_id].score:
+            best[chunk.doc_id] = chunk
+    return best
+
+
+def _standardised(scores: dict[str, float]) -> dict[str, float]:
+    if len(scores) < 2:
+        return {doc: 1.0 for doc in scores}
+    mean = statistics.fmean(scores.values())
+    spread = statistics.pstdev(scores.values()) or 1.0
+    return {doc: (value - mean) / spread for doc, value in scores.items()}
+
+
+def fuse(
+    rankings: Mapping[str, list[RetrievedChunk]], config: FusionConfig
+) -> list[RetrievedChunk]:
+    """One chunk per document (the one that contributed most), scored by the fused score."""
+    # (weight, document parts, part of a document the ranking missed, best chunk per document)
+    parts_of: list[tuple[float, dict[str, float], float, dict[str, RetrievedChunk]]] = []
+    for name, ranking in rankings.items():
+        weight = config.weights.get(name, 0.0)
+        best = best_per_document(ranking)
+        if not weight or not best:
+            continue
+        if config.method == "rrf":
+            ordered = sorted(best, key=lambda doc: best[doc].score, reverse=True)
+            parts = {doc: 1.0 / (config.rrf_k + rank) for rank, doc in enumerate(ordered, 1)}
+            parts_of.append((weight, parts, 0.0, best))
+        else:
+            parts = _standardised({doc: chunk.score for doc, chunk in best.items()})
+            parts_of.append((weight, parts, min(parts.values()), best))
+    out: list[RetrievedChunk] = []
+    for doc in {doc for _, parts, _, _ in parts_of for doc in parts}:
+        score = sum(weight * parts.get(doc, floor) for weight, parts, floor, _ in parts_of)
+        found = [
+            (weight * parts[doc], best[doc]) for weight, parts, _, best in parts_of if doc in parts
+        ]
+        chunk = max(found, key=lambda pair: pair[0])[1]
+        signals: dict[str, float] = {}
+        for _, hit in found:
+            signals.update(hit.signals)
+        out.append(
+            RetrievedChunk(chunk.chunk_id, doc, chunk.text, chunk.metadata, score, signals=signals)
+        )
+    return out
 
 
 class HybridRetriever:
-    """Dense + lexical, fused; visibility is enforced inside each of them, before ranking."""
+    """Fuses named rankings; visibility is enforced inside each of them, before ranking."""
 
     def __init__(
         self,
-        dense: Retriever,
-        lexical: Retriever,
+        rankers: Mapping[str, Retriever],
         config: FusionConfig | None = None,
+        hydrate: Hydrator | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
-        self.dense = dense
-        self.lexical = lexical
+        self.rankers = dict(rankers)
         self.config = config or FusionConfig()
+        self.hydrate = hydrate
         self.today = today
 
-    def rankings(self, query: Query) -> tuple[list[RetrievedChunk], list[RetrievedChunk]]:
+    def rankings(self, query: Query) -> dict[str, list[RetrievedChunk]]:
         wide = Query(query.text, query.audience, query.filters, self.config.candidates)
-        return self.dense.retrieve(wide), self.lexical.retrieve(wide)
+        return {
+            name: ranker.retrieve(wide)
+            for name, ranker in self.rankers.items()
+            if self.config.weights.get(name, 0.0)
+        }
 
     def fuse(
-        self, query: Query, dense: list[RetrievedChunk], lexical: list[RetrievedChunk]
+        self, query: Query, rankings: Mapping[str, list[RetrievedChunk]]
     ) -> list[RetrievedChunk]:
-        cfg = self.config
-        fused = weighted_rrf([(cfg.dense_weight, dense), (cfg.lexical_weight, lexical)], cfg.rrf_k)
+        fused = fuse(rankings, self.config)
         today = self.today()
         for chunk in fused:
             if is_stale(chunk.metadata, today):
                 chunk.stale = True
-                chunk.score *= cfg.stale_penalty
+                if self.config.method == "rrf":
+                    chunk.score *= 1 - self.config.stale_penalty
+                else:
+                    chunk.score -= self.config.stale_penalty
         fused.sort(key=lambda c: c.score, reverse=True)
-        return dedupe_per_document(fused, cfg.per_doc)[: query.k]
+        return self._hydrated(fused[: query.k])
 
     def retrieve(self, query: Query) -> list[RetrievedChunk]:
-        dense, lexical = self.rankings(query)
-        return self.fuse(query, dense, lexical)
+        return self.fuse(query, self.rankings(query))
+
+    def _hydrated(self, chunks: list[RetrievedChunk]) -> list[RetrievedChunk]:
+        """Give window-only hits their chunk's full text and metadata."""
+        partial = [c.chunk_id for c in chunks if "section" not in c.metadata]
+        if not partial or self.hydrate is None:
+            return chunks
+        full = self.hydrate(partial)
+        for chunk in chunks:
+            whole = full.get(chunk.chunk_id)
+            if whole is not None:
+                chunk.text, chunk.metadata = whole.text, whole.metadata
+        return chunks

@@ -1,5 +1,9 @@
 """BM25 over every chunk, with LlamaIndex's ``BM25Retriever`` (bm25s), persisted beside the store.
 
+With ``window`` > 0 the index holds short windows of that many sentences of each chunk (with its
+title) instead of whole chunks, and a hit counts for its chunk: a question that paraphrases one
+sentence then competes with that sentence, not with a whole section.
+
 The index is rebuilt after an ingest that changed something, never per query. Each build records
 the store generation it reflects; a retriever notices a newer generation (another process ingested)
 and reloads. Audience and filters become a corpus weight mask, so a chunk the caller may not see
@@ -15,13 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from llama_index.core.schema import BaseNode, QueryBundle
+from llama_index.core.schema import BaseNode, QueryBundle, TextNode
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from assistant.retrieval import Query, RetrievedChunk
 from assistant.retrieval.filters import matches
 from assistant.store import ChunkStore
+from assistant.text import split_sentences, windows
+
+# Chunk metadata a window keeps: what filters and ranking need, not the whole node.
+_WINDOW_KEYS = ("doc_id", "source_type", "product", "tags", "visibility", "review_by", "title")
 
 GENERATION_FILE = "generation"
 
@@ -58,9 +66,10 @@ def store_nodes(store: ChunkStore) -> list[BaseNode]:
 class LexicalIndex:
     """A persisted BM25 index of the store's chunks."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, window: int = 0) -> None:
         self.data_dir = data_dir
-        self.path = data_dir / "bm25"
+        self.window = window
+        self.path = data_dir / (f"bm25-w{window}" if window else "bm25")
         self._lock = threading.Lock()
         self._retriever: BM25Retriever | None = None
         self._loaded_generation: str | None = None
@@ -69,14 +78,16 @@ class LexicalIndex:
     def rebuild(self, store: ChunkStore) -> int:
         """Build the index from the store's chunks and persist it atomically; returns its size."""
         nodes = store_nodes(store)
+        if self.window:
+            nodes = window_nodes(nodes, self.window)
         generation = read_generation(self.data_dir) or bump_generation(self.data_dir)
-        tmp = self.path.with_name("bm25.tmp")
+        tmp = self.path.with_name(self.path.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if nodes:
             BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=10).persist(str(tmp))
         (tmp / GENERATION_FILE).write_text(generation)
-        old = self.path.with_name("bm25.old")
+        old = self.path.with_name(self.path.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.path.exists():
             self.path.rename(old)
@@ -120,19 +131,41 @@ class LexicalIndex:
             retriever.similarity_top_k = min(k or query.k, len(retriever.corpus))
             retriever.corpus_weight_mask = mask.tolist()
             results = retriever.retrieve(QueryBundle(query.text))
-        chunks = []
+        chunks: dict[str, RetrievedChunk] = {}
         for hit in results:
             if not hit.score or hit.score <= 0:
                 continue
             metadata = dict(hit.node.metadata)
-            chunks.append(
-                RetrievedChunk(
-                    hit.node.node_id,
-                    str(metadata.get("doc_id", "")),
-                    hit.node.get_content(),
-                    metadata,
-                    float(hit.score),
-                    signals={"bm25": float(hit.score)},
-                )
+            chunk_id = str(metadata.pop("parent_id", "")) or hit.node.node_id
+            if chunk_id in chunks:  # a later window of a chunk already found
+                continue
+            chunks[chunk_id] = RetrievedChunk(
+                chunk_id,
+                str(metadata.get("doc_id", "")),
+                hit.node.get_content(),
+                metadata,
+                float(hit.score),
+                signals={self.signal: float(hit.score)},
             )
-        return chunks
+        return list(chunks.values())
+
+    @property
+    def signal(self) -> str:
+        return f"bm25_w{self.window}" if self.window else "bm25"
+
+
+def window_nodes(chunks: list[BaseNode], size: int) -> list[BaseNode]:
+    """Each chunk as windows of ``size`` sentences, titled, pointing back at their chunk."""
+    out: list[BaseNode] = []
+    for chunk in chunks:
+        meta = chunk.metadata
+        keep = {k: meta[k] for k in _WINDOW_KEYS if k in meta}
+        keep.update({k: v for k, v in meta.items() if k.startswith("vis_")})
+        keep["parent_id"] = chunk.node_id
+        title = str(meta.get("title", ""))
+        parts = windows(split_sentences(chunk.get_content()), size) or [chunk.get_content()]
+        for i, part in enumerate(parts):
+            node = TextNode(id_=f"{chunk.node_id}#w{i}", text=f"{title}\n{part}", metadata=keep)
+            node.excluded_embed_metadata_keys = list(keep)
+            out.append(node)
+    return out

@@ -112,14 +112,18 @@ def eval_command(
     The corpus is ingested once into its own store under <data-dir>/evalstores/, found again by
     content hash on later runs. Examples:
 
+    \b
       kbassist eval --dataset ../shared/evaldata/emanual_tv
 
-      kbassist eval --dataset ../shared/evaldata/emanual_tv
+    \b
+      kbassist eval --dataset ../shared/evaldata/emanual_tv \\
         --unanswerable-from ../shared/evaldata/mtrag_cloud_pooled --limit 200
 
+    \b
       kbassist eval --gold evals/gold/sample_kb.yaml --kb examples/kb --json
 
-      kbassist eval --gold evals/gold/sample_kb.yaml --kb examples/kb
+    \b
+      kbassist eval --gold evals/gold/sample_kb.yaml --kb examples/kb \\
         --thresholds evals/gold/sample_kb.thresholds.yaml
     """
     if (dataset is None) == (gold is None):

@@ -35,6 +35,10 @@ def serve(services: Services, host: str, port: int) -> None:
     from assistant.errors import KbassistError
     from integrations.http.app import create_app
 
+    if not services.settings.embed_threads:
+        # One torch thread per request: concurrent requests then share the cores instead of
+        # each oversubscribing them (batch ingest keeps torch's default of all cores).
+        services.settings = services.settings.model_copy(update={"embed_threads": 1})
     app = create_app(services)
     base = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
     click.echo(f"API docs:  {base}/docs  (OpenAPI: {base}/openapi.json)")
@@ -43,7 +47,8 @@ def serve(services: Services, host: str, port: int) -> None:
         click.echo(f"Slack:     {base}{app.state.slack_events}")
     if not services.settings.api_keys:
         click.echo("no API keys configured: every caller is trusted (local use)")
-    try:  # load the embedding model now rather than on the first request
+    try:  # load the embedding model and the indexes now rather than on the first request
+        services.ingestor.refresh_indexes()
         services.embedder.embed_query("warm up")
     except KbassistError as exc:
         click.echo(f"warning: {exc.detail}", err=True)

@@ -43,5 +43,7 @@ def readiness(services: Services) -> dict[str, str]:
     return {
         "store": answers(lambda: services.store.count()),
         "suggestions": answers(lambda: services.suggestions.store.ping()),
-        "bm25": "ok" if services.lexical.is_current() else "stale or not built",
+        "bm25": "ok"
+        if services.lexical.is_current() and services.window_lexical.is_current()
+        else "stale or not built",
     }

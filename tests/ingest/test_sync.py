@@ -165,3 +165,45 @@ def test_a_run_killed_part_way_then_rerun_equals_one_clean_run(
     assert report.failed == 0
     assert snapshot(crashed) == snapshot(clean)
     assert not (crashed.data_dir / "ingest.journal").exists()
+
+
+def test_a_process_killed_mid_ingest_is_repaired_by_the_next_run(
+    tmp_path: Path, tiny_kb: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    """SIGKILL a real ``kbassist ingest`` while a slab is in flight, then ingest again."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    clean = Settings(data_dir=tmp_path / "clean", _env_file=None)  # type: ignore[call-arg]
+    make_ingestor(clean, embedder).sync([tiny_kb])
+
+    killed = Settings(data_dir=tmp_path / "killed", _env_file=None)  # type: ignore[call-arg]
+    journal = killed.data_dir / "ingest.journal"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "integrations.cli",
+            "--data-dir",
+            str(killed.data_dir),
+            "ingest",
+            str(tiny_kb),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert journal.exists(), "the ingest finished before it could be killed mid-slab"
+
+    report = make_ingestor(killed, embedder).sync([tiny_kb])
+    assert report.failed == 0
+    assert snapshot(killed) == snapshot(clean)

@@ -34,6 +34,7 @@ def test_readyz_follows_the_bm25_index(client: httpx.Client, live: LiveServer) -
         assert stale.json()["checks"]["bm25"] != "ok"
     finally:
         live.services.lexical.rebuild(live.services.store)
+        live.services.window_lexical.rebuild(live.services.store)
     assert client.get("/readyz").status_code == 200
 
 

@@ -1,0 +1,102 @@
+"""Fusion, staleness and hydration, on hand-worked rankings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from llama_index.core.schema import TextNode
+
+from assistant.retrieval import Query, RetrievedChunk
+from assistant.retrieval.hybrid import FusionConfig, HybridRetriever, fuse, is_stale
+from assistant.retrieval.lexical import window_nodes
+
+
+def hit(chunk: str, score: float, **meta: object) -> RetrievedChunk:
+    doc = chunk.split("::")[0]
+    return RetrievedChunk(chunk, doc, f"text of {chunk}", {"section": "s", **meta}, score)
+
+
+class Fixed:
+    def __init__(self, ranking: list[RetrievedChunk]) -> None:
+        self.ranking = ranking
+
+    def retrieve(self, query: Query) -> list[RetrievedChunk]:
+        return [
+            RetrievedChunk(c.chunk_id, c.doc_id, c.text, dict(c.metadata), c.score)
+            for c in self.ranking
+        ]
+
+
+def test_zscore_fusion_sums_standardised_document_scores() -> None:
+    # dense: a=0.9, b=0.5, c=0.1 -> mean 0.5, sd 0.3266 -> z = 1.2247, 0, -1.2247
+    # bm25:  b=8, c=4 (a missing) -> mean 6, sd 2 -> z = 1, -1; a gets the floor -1
+    dense = [hit("a::0", 0.9), hit("b::0", 0.5), hit("c::0", 0.1)]
+    bm25 = [hit("b::1", 8.0), hit("c::0", 4.0)]
+    fused = {
+        c.doc_id: c
+        for c in fuse(
+            {"dense": dense, "bm25": bm25}, FusionConfig(weights={"dense": 1.0, "bm25": 1.0})
+        )
+    }
+    assert fused["a"].score == pytest.approx(1.2247 - 1.0, abs=1e-3)
+    assert fused["b"].score == pytest.approx(0.0 + 1.0, abs=1e-3)
+    assert fused["c"].score == pytest.approx(-1.2247 - 1.0, abs=1e-3)
+    assert fused["b"].chunk_id == "b::1"  # the chunk that contributed most represents b
+
+
+def test_best_chunk_per_document_counts_once() -> None:
+    dense = [hit("a::0", 0.9), hit("a::1", 0.8), hit("b::0", 0.1)]
+    fused = fuse({"dense": dense}, FusionConfig(weights={"dense": 1.0}))
+    assert sorted(c.doc_id for c in fused) == ["a", "b"]
+
+
+def test_rrf_fusion_adds_weight_over_k_plus_rank() -> None:
+    dense = [hit("a::0", 0.9), hit("b::0", 0.5)]
+    bm25 = [hit("b::0", 3.0)]
+    cfg = FusionConfig(weights={"dense": 1.0, "bm25": 2.0}, method="rrf", rrf_k=10)
+    fused = {c.doc_id: c.score for c in fuse({"dense": dense, "bm25": bm25}, cfg)}
+    assert fused["a"] == pytest.approx(1 / 11)
+    assert fused["b"] == pytest.approx(1 / 12 + 2 / 11)
+
+
+def test_stale_content_is_flagged_and_ranked_lower() -> None:
+    ranking = [
+        hit("old::0", 0.80, review_by="2025-01-01"),
+        hit("new::0", 0.78),
+        hit("other::0", 0.1),
+    ]
+    retriever = HybridRetriever(
+        {"dense": Fixed(ranking)},
+        FusionConfig(weights={"dense": 1.0}),
+        today=lambda: date(2026, 6, 1),
+    )
+    got = retriever.retrieve(Query("q", k=3))
+    assert [c.doc_id for c in got[:2]] == ["new", "old"]
+    assert got[1].stale and not got[0].stale
+    assert is_stale({"review_by": "2026-05-31"}, date(2026, 6, 1))
+    assert not is_stale({"review_by": "not a date"}, date(2026, 6, 1))
+
+
+def test_window_only_hits_get_their_chunks_full_text() -> None:
+    window_hit = RetrievedChunk("a::2", "a", "one window", {"doc_id": "a"}, 5.0)
+    retriever = HybridRetriever(
+        {"bm25_window": Fixed([window_hit])},
+        FusionConfig(weights={"bm25_window": 1.0}),
+        hydrate=lambda ids: {i: hit(i, 0.0, url="u") for i in ids},
+    )
+    [chunk] = retriever.retrieve(Query("q", k=1))
+    assert chunk.text == "text of a::2" and chunk.metadata["url"] == "u"
+
+
+def test_window_nodes_split_chunks_and_point_back() -> None:
+    chunk = TextNode(
+        id_="kb-1::0",
+        text="First one here. Second one here. Third one here.",
+        metadata={"doc_id": "kb-1", "title": "T", "vis_public": True, "url": "x"},
+    )
+    windows = window_nodes([chunk], 2)
+    assert [w.node_id for w in windows] == ["kb-1::0#w0", "kb-1::0#w1"]
+    assert windows[0].text == "T\nFirst one here. Second one here."
+    assert windows[1].metadata["parent_id"] == "kb-1::0"
+    assert windows[1].metadata["vis_public"] is True and "url" not in windows[1].metadata
