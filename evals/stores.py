@@ -101,6 +101,7 @@ def open_store(
                 f"the eval store {own.data_dir} was embedded with {built.get('embed_model')}, "
                 f"not {own.embed_model}; delete that folder to rebuild it",
             )
+        services.ingestor.refresh_indexes()  # derived indexes the cached store may predate
         return EvalStore(services, own.data_dir.name, own.data_dir, None)
     report = services.ingestor.sync(list(sources), progress=progress)
     if report.added + report.updated + report.unchanged == 0:

@@ -46,3 +46,15 @@ def test_second_run_finds_the_store(settings: Settings, tmp_path: Path) -> None:
     assert second.ingested is None and second.path == first.path
     assert second.services.store.count() == first.services.store.count() > 0
     assert not (settings.data_dir / "chroma").exists()  # the main store is untouched
+
+
+@pytest.mark.slow
+def test_a_cached_store_gets_indexes_it_predates(settings: Settings, tmp_path: Path) -> None:
+    import shutil
+
+    kb = write_tiny_kb(tmp_path / "kb")
+    first = kb_store(settings, [kb])
+    shutil.rmtree(first.services.window_lexical.path)  # as if built before that index existed
+    second = kb_store(settings, [kb])
+    assert second.ingested is None
+    assert second.services.window_lexical.is_current()
