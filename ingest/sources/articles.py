@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,20 @@ from ingest.sources.yamlio import YamlError, load_yaml, locate
 _FENCES = ("---", "...")
 
 
-def parse_markdown(path: Path, limits: Limits) -> ParseResult:
-    """One article from a Markdown file with YAML front matter between ``---`` lines."""
+def _one_article(
+    path: Path, limits: Limits, build: Callable[[Path, str, Limits], Document]
+) -> ParseResult:
     result = ParseResult()
     try:
-        result.documents.append(_markdown_document(path, read_text(path, limits), limits))
+        result.documents.append(build(path, read_text(path, limits), limits))
     except (SourceError, FieldError, YamlError) as exc:
         result.issues.append(to_issue(path, exc))
     return result
+
+
+def parse_markdown(path: Path, limits: Limits) -> ParseResult:
+    """One article from a Markdown file with YAML front matter between ``---`` lines."""
+    return _one_article(path, limits, _markdown_document)
 
 
 def _markdown_document(path: Path, text: str, limits: Limits) -> Document:
@@ -69,12 +76,7 @@ def _document(path: Path, fields: dict[str, Any], body: str, limits: Limits) -> 
 
 def parse_html(path: Path, limits: Limits) -> ParseResult:
     """One article from a help-center HTML export page (metadata in ``kb:`` meta tags)."""
-    result = ParseResult()
-    try:
-        result.documents.append(_html_document(path, read_text(path, limits), limits))
-    except (SourceError, FieldError, YamlError) as exc:
-        result.issues.append(to_issue(path, exc))
-    return result
+    return _one_article(path, limits, _html_document)
 
 
 def _html_document(path: Path, text: str, limits: Limits) -> Document:
