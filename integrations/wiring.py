@@ -94,7 +94,7 @@ class Services:
     def siblings(self, doc_id: str, audience: Audience) -> list[RetrievedChunk]:
         return [
             RetrievedChunk(h.chunk_id, doc_id, h.text, h.metadata, 0.0)
-            for h in self.store.document_chunks(doc_id, audience.chroma_where())
+            for h in self.store.document_chunks(doc_id, audience.can_see)
         ]
 
     @cached_property

@@ -39,9 +39,29 @@ class DenseRetriever:
         return self.retrieve_vector(self.embed(query.text), query)
 
     def retrieve_vector(self, vector: list[float], query: Query) -> list[RetrievedChunk]:
-        fetch = query.k * (self.overfetch if query.filters.tags else 1)
-        hits = self.store.query(vector, fetch, chroma_where(query.audience, query.filters))
-        chunks = [
+        """The k nearest chunks the caller may see.
+
+        Chroma's filtered search is 30-40x slower than an unfiltered one here (150 ms against
+        4 ms on 21k chunks), so a wider unfiltered candidate set is taken and cut to what the
+        audience and filters allow *before* anything is ranked or returned; when too few allowed
+        candidates remain, the exact filtered query runs instead. Either way the result is the
+        top k of the allowed chunks.
+        """
+        wide = max(query.k * self.overfetch, 40)
+        hits = [
+            h
+            for h in self.store.query(vector, wide)
+            if matches(h.metadata, query.audience, query.filters)
+        ]
+        if len(hits) < query.k and wide < self.store.count():
+            where = chroma_where(query.audience, query.filters)
+            fetch = query.k * (self.overfetch if query.filters.tags else 1)
+            hits = [
+                h
+                for h in self.store.query(vector, fetch, where)
+                if matches(h.metadata, query.audience, query.filters)
+            ]
+        return [
             RetrievedChunk(
                 h.chunk_id,
                 str(h.metadata.get("doc_id", "")),
@@ -50,7 +70,5 @@ class DenseRetriever:
                 h.score,
                 signals={"dense": h.score},
             )
-            for h in hits
-            if matches(h.metadata, query.audience, query.filters)
+            for h in hits[: query.k]
         ]
-        return chunks[: query.k]
