@@ -47,7 +47,7 @@ class DenseRetriever:
         candidates remain, the exact filtered query runs instead. Either way the result is the
         top k of the allowed chunks.
         """
-        wide = max(query.k * self.overfetch, 40)
+        wide = max(query.k + 20, 40)  # fetching rows costs more than the search itself
         hits = [
             h
             for h in self.store.query(vector, wide)

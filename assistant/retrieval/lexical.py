@@ -18,7 +18,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from llama_index.core.schema import BaseNode, QueryBundle, TextNode
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from llama_index.retrievers.bm25 import BM25Retriever
@@ -73,7 +72,7 @@ class LexicalIndex:
         self._lock = threading.Lock()
         self._retriever: BM25Retriever | None = None
         self._loaded_generation: str | None = None
-        self._masks: dict[tuple[Any, ...], np.ndarray] = {}
+        self._masks: dict[tuple[Any, ...], list[int]] = {}
 
     def rebuild(self, store: ChunkStore) -> int:
         """Build the index from the store's chunks and persist it atomically; returns its size."""
@@ -109,14 +108,15 @@ class LexicalIndex:
         self._retriever, self._loaded_generation, self._masks = retriever, generation, {}
         return retriever
 
-    def _mask(self, retriever: BM25Retriever, query: Query) -> np.ndarray:
+    def _mask(self, retriever: BM25Retriever, query: Query) -> list[int]:
+        """1 for each corpus entry this audience and these filters admit (cached per pair)."""
         key = (query.audience, query.filters)
         mask = self._masks.get(key)
         if mask is None:
-            mask = np.array(
-                [matches(entry, query.audience, query.filters) for entry in retriever.corpus],
-                dtype=np.float32,
-            )
+            mask = [
+                1 if matches(entry, query.audience, query.filters) else 0
+                for entry in retriever.corpus
+            ]
             self._masks[key] = mask
         return mask
 
@@ -126,10 +126,10 @@ class LexicalIndex:
             if retriever is None:
                 return []
             mask = self._mask(retriever, query)
-            if not mask.any():
+            if not any(mask):
                 return []
             retriever.similarity_top_k = min(k or query.k, len(retriever.corpus))
-            retriever.corpus_weight_mask = mask.tolist()
+            retriever.corpus_weight_mask = mask
             results = retriever.retrieve(QueryBundle(query.text))
         chunks: dict[str, RetrievedChunk] = {}
         for hit in results:
