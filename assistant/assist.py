@@ -16,6 +16,14 @@ from assistant.suggestion import AskRequest, Suggestion
 SiblingFetcher = Callable[[str, Audience], list[RetrievedChunk]]
 
 
+def standalone_query(request: AskRequest) -> str:
+    """The query retrieval runs with: earlier turns folded in, the ticket's product added."""
+    text = rewrite(request.text(), request.history)
+    if request.ticket and request.ticket.product:
+        text = f"{text} {request.ticket.product}"
+    return text
+
+
 @dataclass
 class SuggestResult:
     suggestion: Suggestion
@@ -46,9 +54,7 @@ class Assistant:
             raise KbassistError(
                 ErrorCode.BAD_INPUT, "give a question, or a ticket with a subject or description"
             )
-        query_text = rewrite(text, request.history)
-        if request.ticket and request.ticket.product:
-            query_text = f"{query_text} {request.ticket.product}"
+        query_text = standalone_query(request)
         filters = Filters(tuple(request.source_types), tuple(request.products), tuple(request.tags))
         retrieved = self.retriever.retrieve(Query(query_text, audience, filters, self.k))
         passages = self._with_playbook_steps(retrieved, audience)

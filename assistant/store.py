@@ -19,6 +19,7 @@ from chromadb.config import Settings as ChromaSettings
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.errors import ErrorCode, KbassistError
+from assistant.retrieval import RetrievedChunk
 from assistant.settings import Settings
 
 
@@ -68,6 +69,12 @@ class ChunkHit:
     text: str
     metadata: dict[str, Any]
     score: float
+
+    def retrieved(self, signals: dict[str, float] | None = None) -> RetrievedChunk:
+        doc_id = str(self.metadata.get("doc_id", ""))
+        return RetrievedChunk(
+            self.chunk_id, doc_id, self.text, self.metadata, self.score, signals=signals or {}
+        )
 
 
 class ChunkStore:

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.access import Audience
-from assistant.assist import SuggestResult
-from assistant.conversation import rewrite
+from assistant.assist import SuggestResult, standalone_query
 from assistant.retrieval import Query, Retriever
 from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
 from assistant.suggestion import AskRequest
@@ -77,12 +76,8 @@ def retrieval_configs(services: Services) -> dict[str, Retriever]:
 
 
 def query_text(item: GoldItem) -> str:
-    """The retrieval query the assistant would build: history folded in, ticket product added."""
-    request = item.request()
-    text = rewrite(request.text(), request.history)
-    if request.ticket and request.ticket.product:
-        text = f"{text} {request.ticket.product}"
-    return text
+    """The retrieval query the assistant would build for this item."""
+    return standalone_query(item.request())
 
 
 # ----------------------------------------------------------------------------- records

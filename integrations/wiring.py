@@ -71,11 +71,7 @@ class Services:
         return HybridRetriever(rankers, hydrate=self.hydrate)
 
     def hydrate(self, chunk_ids: list[str]) -> dict[str, RetrievedChunk]:
-        return {
-            h.chunk_id: RetrievedChunk(h.chunk_id, str(h.metadata.get("doc_id", "")), h.text,
-                                       h.metadata, 0.0)
-            for h in self.store.get_chunks(chunk_ids)
-        }
+        return {h.chunk_id: h.retrieved() for h in self.store.get_chunks(chunk_ids)}
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
@@ -92,10 +88,7 @@ class Services:
         return FallbackAnswerer(LLMAnswerer.from_settings(self.settings), self.extractive)
 
     def siblings(self, doc_id: str, audience: Audience) -> list[RetrievedChunk]:
-        return [
-            RetrievedChunk(h.chunk_id, doc_id, h.text, h.metadata, 0.0)
-            for h in self.store.document_chunks(doc_id, audience.can_see)
-        ]
+        return [h.retrieved() for h in self.store.document_chunks(doc_id, audience.can_see)]
 
     @cached_property
     def assistant(self) -> Assistant:

@@ -61,14 +61,4 @@ class DenseRetriever:
                 for h in self.store.query(vector, fetch, where)
                 if matches(h.metadata, query.audience, query.filters)
             ]
-        return [
-            RetrievedChunk(
-                h.chunk_id,
-                str(h.metadata.get("doc_id", "")),
-                h.text,
-                h.metadata,
-                h.score,
-                signals={"dense": h.score},
-            )
-            for h in hits[: query.k]
-        ]
+        return [h.retrieved({"dense": h.score}) for h in hits[: query.k]]
