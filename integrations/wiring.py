@@ -59,7 +59,7 @@ class Services:
 
     @cached_property
     def dense(self) -> DenseRetriever:
-        return DenseRetriever(self.store, self.embedder)
+        return DenseRetriever(self.store, self.embedder, lookup=self.lexical.lookup)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

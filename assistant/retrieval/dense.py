@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from assistant.embedding import Embedder
 from assistant.retrieval import Query, RetrievedChunk
 from assistant.retrieval.filters import chroma_where, matches
-from assistant.store import ChunkStore
+from assistant.store import ChunkHit, ChunkStore
+
+# Text and metadata of chunks by id, from a faster source than Chroma's rows (the BM25 corpus);
+# it may hold only some of them, or none.
+ChunkLookup = Callable[[list[str]], dict[str, RetrievedChunk]]
 
 
 class DenseRetriever:
     def __init__(
-        self, store: ChunkStore, embedder: Embedder, overfetch: int = 3, cache_size: int = 512
+        self,
+        store: ChunkStore,
+        embedder: Embedder,
+        overfetch: int = 3,
+        cache_size: int = 512,
+        lookup: ChunkLookup | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
+        self.lookup = lookup
         self.overfetch = overfetch
         self.cache_size = cache_size
         self._vectors: OrderedDict[str, list[float]] = OrderedDict()
@@ -47,10 +58,10 @@ class DenseRetriever:
         candidates remain, the exact filtered query runs instead. Either way the result is the
         top k of the allowed chunks.
         """
-        wide = max(query.k + 20, 40)  # fetching rows costs more than the search itself
+        wide = max(query.k + 20, 40)
         hits = [
             h
-            for h in self.store.query(vector, wide)
+            for h in self._candidates(vector, wide)
             if matches(h.metadata, query.audience, query.filters)
         ]
         if len(hits) < query.k and wide < self.store.count():
@@ -62,3 +73,22 @@ class DenseRetriever:
                 if matches(h.metadata, query.audience, query.filters)
             ]
         return [h.retrieved({"dense": h.score}) for h in hits[: query.k]]
+
+    def _candidates(self, vector: list[float], n: int) -> list[ChunkHit]:
+        """The n nearest chunks, unfiltered. With a lookup, Chroma returns only ids and
+        distances and the rows come from the lookup (the store serves the ones it lacks)."""
+        if self.lookup is None:
+            return self.store.query(vector, n)
+        nearest = self.store.nearest(vector, n)
+        known = self.lookup([chunk_id for chunk_id, _ in nearest])
+        missing = [chunk_id for chunk_id, _ in nearest if chunk_id not in known]
+        rows = {h.chunk_id: h for h in self.store.get_chunks(missing)} if missing else {}
+        hits = []
+        for chunk_id, score in nearest:
+            if chunk_id in known:
+                chunk = known[chunk_id]
+                hits.append(ChunkHit(chunk_id, chunk.text, chunk.metadata, score))
+            elif chunk_id in rows:
+                row = rows[chunk_id]
+                hits.append(ChunkHit(chunk_id, row.text, row.metadata, score))
+        return hits

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Literal
 
 from assistant.retrieval import Query, RetrievedChunk, Retriever
+from assistant.retrieval.filters import matches
 
 Hydrator = Callable[[list[str]], dict[str, RetrievedChunk]]
 
@@ -126,19 +127,24 @@ class HybridRetriever:
                 else:
                     chunk.score -= self.config.stale_penalty
         fused.sort(key=lambda c: c.score, reverse=True)
-        return self._hydrated(fused[: query.k])
+        return self._hydrated(query, fused[: query.k])
 
     def retrieve(self, query: Query) -> list[RetrievedChunk]:
         return self.fuse(query, self.rankings(query))
 
-    def _hydrated(self, chunks: list[RetrievedChunk]) -> list[RetrievedChunk]:
-        """Give window-only hits their chunk's full text and metadata."""
-        partial = [c.chunk_id for c in chunks if "section" not in c.metadata]
-        if not partial or self.hydrate is None:
+    def _hydrated(self, query: Query, chunks: list[RetrievedChunk]) -> list[RetrievedChunk]:
+        """The returned chunks as the store holds them now: full text and metadata (a window
+        hit becomes its chunk), and a last visibility check against the store's metadata, so
+        a BM25 index or lookup a moment behind an ingest can never hand out a chunk whose
+        visibility has just been narrowed."""
+        if not chunks or self.hydrate is None:
             return chunks
-        full = self.hydrate(partial)
+        full = self.hydrate([c.chunk_id for c in chunks])
+        out = []
         for chunk in chunks:
             whole = full.get(chunk.chunk_id)
-            if whole is not None:
-                chunk.text, chunk.metadata = whole.text, whole.metadata
-        return chunks
+            if whole is None or not matches(whole.metadata, query.audience, query.filters):
+                continue
+            chunk.text, chunk.metadata = whole.text, whole.metadata
+            out.append(chunk)
+        return out

@@ -18,7 +18,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from llama_index.core.schema import BaseNode, QueryBundle, TextNode
+import bm25s
+import numpy as np
+import orjson
+from llama_index.core.schema import BaseNode, TextNode
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from llama_index.retrievers.bm25 import BM25Retriever
 
@@ -72,7 +75,9 @@ class LexicalIndex:
         self._lock = threading.Lock()
         self._retriever: BM25Retriever | None = None
         self._loaded_generation: str | None = None
-        self._masks: dict[tuple[Any, ...], list[int]] = {}
+        self._built_generation: str | None = None
+        self._masks: dict[tuple[Any, ...], np.ndarray] = {}
+        self._positions: dict[str, int] | None = None  # chunk id -> corpus entry
 
     def rebuild(self, store: ChunkStore) -> int:
         """Build the index from the store's chunks and persist it atomically; returns its size."""
@@ -102,56 +107,101 @@ class LexicalIndex:
         generation = read_generation(self.data_dir)
         if self._loaded_generation == generation:
             return self._retriever
-        retriever = None
+        retriever, built = None, None
         if (self.path / "params.index.json").exists():
             retriever = BM25Retriever.from_persist_dir(str(self.path))
-        self._retriever, self._loaded_generation, self._masks = retriever, generation, {}
+            built_file = self.path / GENERATION_FILE
+            built = built_file.read_text().strip() if built_file.exists() else None
+        self._retriever, self._loaded_generation, self._built_generation = (
+            retriever,
+            generation,
+            built,
+        )
+        self._masks, self._positions = {}, None
         return retriever
 
-    def _mask(self, retriever: BM25Retriever, query: Query) -> list[int]:
+    def _mask(self, retriever: BM25Retriever, query: Query) -> np.ndarray:
         """1 for each corpus entry this audience and these filters admit (cached per pair)."""
         key = (query.audience, query.filters)
         mask = self._masks.get(key)
         if mask is None:
-            mask = [
-                1 if matches(entry, query.audience, query.filters) else 0
-                for entry in retriever.corpus
-            ]
+            admitted = [matches(entry, query.audience, query.filters) for entry in retriever.corpus]
+            mask = np.array(admitted, dtype=np.float32)
             self._masks[key] = mask
         return mask
 
     def retrieve(self, query: Query, k: int | None = None) -> list[RetrievedChunk]:
+        """The top chunks by BM25 among those the caller may see.
+
+        bm25s is called directly rather than through ``BM25Retriever.retrieve``, which turns the
+        weight mask into an array and every hit into a node on each call (most of the time on a
+        large index); only the hits that are returned are parsed.
+        """
         with self._lock:
             retriever = self._ensure_loaded()
             if retriever is None:
                 return []
             mask = self._mask(retriever, query)
-            if not any(mask):
+            if not mask.any():
                 return []
-            retriever.similarity_top_k = min(k or query.k, len(retriever.corpus))
-            retriever.corpus_weight_mask = mask
-            results = retriever.retrieve(QueryBundle(query.text))
-        chunks: dict[str, RetrievedChunk] = {}
-        for hit in results:
-            if not hit.score or hit.score <= 0:
-                continue
-            metadata = dict(hit.node.metadata)
-            chunk_id = str(metadata.pop("parent_id", "")) or hit.node.node_id
-            if chunk_id in chunks:  # a later window of a chunk already found
-                continue
-            chunks[chunk_id] = RetrievedChunk(
-                chunk_id,
-                str(metadata.get("doc_id", "")),
-                hit.node.get_content(),
-                metadata,
-                float(hit.score),
-                signals={self.signal: float(hit.score)},
+            tokens = bm25s.tokenize(
+                query.text,
+                stemmer=None if retriever.skip_stemming else retriever.stemmer,
+                token_pattern=retriever.token_pattern,
+                show_progress=False,
             )
+            if not tokens.vocab:
+                return []
+            top = min(k or query.k, len(retriever.corpus))
+            positions, scores = retriever.bm25.retrieve(
+                tokens, k=top, weight_mask=mask, show_progress=False
+            )
+            corpus = retriever.corpus
+        chunks: dict[str, RetrievedChunk] = {}
+        for found, score in zip(positions[0], scores[0], strict=True):
+            if score <= 0:
+                continue
+            # bm25s hands back the corpus entry itself when its index holds the corpus
+            entry = found if isinstance(found, dict) else corpus[int(found)]
+            if entry.get("parent_id") in chunks:  # a later window of a chunk already found
+                continue
+            chunk = _entry_chunk(entry)
+            chunk.score = float(score)
+            chunk.signals = {self.signal: float(score)}
+            chunks[chunk.chunk_id] = chunk
         return list(chunks.values())
+
+    def lookup(self, chunk_ids: list[str]) -> dict[str, RetrievedChunk]:
+        """Text and metadata of these chunks from the in-memory corpus, for the ones it holds,
+        and only while the index reflects the store's current generation (otherwise nothing: a
+        caller then asks the store)."""
+        if self.window:
+            return {}
+        with self._lock:
+            retriever = self._ensure_loaded()
+            if retriever is None or self._built_generation != self._loaded_generation:
+                return {}
+            if self._positions is None:
+                self._positions = {
+                    str(entry.get("node_id")): i for i, entry in enumerate(retriever.corpus)
+                }
+            positions, corpus = self._positions, retriever.corpus
+        found = (positions.get(chunk_id) for chunk_id in chunk_ids)
+        chunks = (_entry_chunk(corpus[p]) for p in found if p is not None)
+        return {chunk.chunk_id: chunk for chunk in chunks}
 
     @property
     def signal(self) -> str:
         return f"bm25_w{self.window}" if self.window else "bm25"
+
+
+def _entry_chunk(entry: dict[str, Any]) -> RetrievedChunk:
+    """A corpus entry (a serialised node) as the chunk it is or, for a window, belongs to."""
+    node = orjson.loads(entry["_node_content"])
+    metadata = dict(node.get("metadata") or {})
+    chunk_id = str(metadata.pop("parent_id", "")) or str(node.get("id_", ""))
+    text = str(node.get("text", ""))
+    return RetrievedChunk(chunk_id, str(metadata.get("doc_id", "")), text, metadata, 0.0)
 
 
 def window_nodes(chunks: list[BaseNode], size: int) -> list[BaseNode]:

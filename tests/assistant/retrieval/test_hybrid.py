@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from llama_index.core.schema import TextNode
 
+from assistant.access import Audience
 from assistant.retrieval import Query, RetrievedChunk
 from assistant.retrieval.hybrid import FusionConfig, HybridRetriever, fuse, is_stale
 from assistant.retrieval.lexical import window_nodes
@@ -83,10 +84,28 @@ def test_window_only_hits_get_their_chunks_full_text() -> None:
     retriever = HybridRetriever(
         {"bm25_window": Fixed([window_hit])},
         FusionConfig(weights={"bm25_window": 1.0}),
-        hydrate=lambda ids: {i: hit(i, 0.0, url="u") for i in ids},
+        hydrate=lambda ids: {i: hit(i, 0.0, url="u", vis_internal=True) for i in ids},
     )
     [chunk] = retriever.retrieve(Query("q", k=1))
     assert chunk.text == "text of a::2" and chunk.metadata["url"] == "u"
+
+
+def test_returned_chunks_are_checked_against_the_store_and_gone_ones_dropped() -> None:
+    ranking = [hit("a::0", 0.9), hit("b::0", 0.5), hit("c::0", 0.1)]
+    now = {  # the store now: a became internal, c was deleted
+        "a::0": hit("a::0", 0.0, vis_internal=True),
+        "b::0": hit("b::0", 0.0, vis_public=True, vis_internal=True),
+    }
+    retriever = HybridRetriever(
+        {"dense": Fixed(ranking)},
+        FusionConfig(weights={"dense": 1.0}),
+        hydrate=lambda ids: {i: now[i] for i in ids if i in now},
+    )
+    assert [c.doc_id for c in retriever.retrieve(Query("q", Audience.customer(), k=3))] == ["b"]
+    assert [c.doc_id for c in retriever.retrieve(Query("q", Audience.agent("t"), k=3))] == [
+        "a",
+        "b",
+    ]
 
 
 def test_window_nodes_split_chunks_and_point_back() -> None:

@@ -1,0 +1,79 @@
+"""BM25 over a real ingested store: ranking, masks, the row lookup, and an index behind the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.access import Audience
+from assistant.embedding import SentenceTransformerEmbedder
+from assistant.retrieval import Query
+from assistant.retrieval.dense import DenseRetriever
+from assistant.retrieval.lexical import bump_generation
+from assistant.settings import Settings
+from integrations.wiring import Services
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def services(settings: Settings, tiny_kb: Path, embedder: SentenceTransformerEmbedder) -> Services:
+    services = Services(settings)
+    services.embedder = embedder
+    assert services.ingestor.sync([tiny_kb]).ok
+    return services
+
+
+def test_bm25_ranks_the_matching_chunk_and_masks_what_the_caller_may_not_see(
+    services: Services,
+) -> None:
+    question = "restore a deleted invoice"
+    insider = services.lexical.retrieve(Query(question, Audience.agent("tier2"), k=3))
+    assert insider[0].doc_id == "kb-3" and "restored" in insider[0].text
+    outsider = services.lexical.retrieve(Query(question, Audience.agent("tier1"), k=10))
+    assert "kb-3" not in {c.doc_id for c in outsider}
+
+
+def test_window_hits_point_at_their_chunk_once(services: Services) -> None:
+    hits = services.window_lexical.retrieve(Query("refund the duplicate charge", k=20))
+    ids = [c.chunk_id for c in hits]
+    assert ids and len(ids) == len(set(ids)) and not any("#w" in i for i in ids)
+    assert hits[0].signals.keys() == {"bm25_w2"}
+
+
+def test_lookup_serves_rows_only_while_the_index_matches_the_store(services: Services) -> None:
+    ids = [h.chunk_id for h in services.store.get_chunks(["kb-1::0", "kb-2::0"])]
+    assert len(ids) == 2
+    rows = services.lexical.lookup(ids + ["no-such::0"])
+    stored = {h.chunk_id: h for h in services.store.get_chunks(ids)}
+    assert rows.keys() == set(ids)
+    for chunk_id, row in rows.items():
+        assert row.text == stored[chunk_id].text
+        assert row.metadata["vis_public"] == stored[chunk_id].metadata["vis_public"]
+    bump_generation(services.settings.data_dir)  # another process changed the store
+    assert services.lexical.lookup(ids) == {}
+
+
+def test_dense_search_with_the_lookup_returns_what_the_store_alone_returns(
+    services: Services,
+) -> None:
+    plain = DenseRetriever(services.store, services.embedder)
+    for audience in (Audience.agent("tier1"), Audience.agent("tier2"), Audience.customer()):
+        query = Query("customer charged twice", audience, k=5)
+        expected = [(c.chunk_id, c.text) for c in plain.retrieve(query)]
+        assert [(c.chunk_id, c.text) for c in services.dense.retrieve(query)] == expected
+
+
+def test_a_chunk_whose_visibility_was_just_narrowed_is_withheld_before_the_index_catches_up(
+    services: Services, tiny_kb: Path
+) -> None:
+    article = tiny_kb / "articles" / "kb-1.md"
+    article.write_text(article.read_text().replace("visibility: public", "visibility: internal"))
+    services.ingestor.indexes = []  # the store changes; the BM25 indexes lag behind
+    assert services.ingestor.sync([tiny_kb]).updated == 1
+    query = Query("forgot my password reset link", Audience.customer(), k=5)
+    assert "kb-1" in {c.doc_id for c in services.lexical.retrieve(query)}  # the stale index
+    assert "kb-1" not in {c.doc_id for c in services.retriever.retrieve(query)}
+    agent = Query("forgot my password reset link", Audience.agent("tier1"), k=5)
+    assert services.retriever.retrieve(agent)[0].doc_id == "kb-1"
