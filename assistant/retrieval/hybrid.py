@@ -76,7 +76,9 @@ def fuse(
             parts = _standardised({doc: chunk.score for doc, chunk in best.items()})
             parts_of.append((weight, parts, min(parts.values()), best))
     out: list[RetrievedChunk] = []
-    for doc in {doc for _, parts, _, _ in parts_of for doc in parts}:
+    # documents in order of first appearance, so equal scores keep a stable order (a set's
+    # order changes from one process to the next with string hashing)
+    for doc in dict.fromkeys(doc for _, parts, _, _ in parts_of for doc in parts):
         score = sum(weight * parts.get(doc, floor) for weight, parts, floor, _ in parts_of)
         found = [
             (weight * parts[doc], best[doc]) for weight, parts, _, best in parts_of if doc in parts
@@ -126,7 +128,7 @@ class HybridRetriever:
                     chunk.score *= 1 - self.config.stale_penalty
                 else:
                     chunk.score -= self.config.stale_penalty
-        fused.sort(key=lambda c: c.score, reverse=True)
+        fused.sort(key=lambda c: c.score, reverse=True)  # stable: ties keep their order
         return self._hydrated(query, fused[: query.k])
 
     def retrieve(self, query: Query) -> list[RetrievedChunk]:

@@ -119,3 +119,13 @@ def test_window_nodes_split_chunks_and_point_back() -> None:
     assert windows[0].text == "T\nFirst one here. Second one here."
     assert windows[1].metadata["parent_id"] == "kb-1::0"
     assert windows[1].metadata["vis_public"] is True and "url" not in windows[1].metadata
+
+
+@pytest.mark.parametrize("method", ["zscore", "rrf"])
+def test_equal_scores_keep_the_order_of_the_rankings(method: str) -> None:
+    # d and b tie in every ranking; whichever the first ranking put first stays first
+    names = ["d", "b", "z", "a", "c"]
+    dense = [hit(f"{n}::0", s) for n, s in zip(names, [0.9, 0.9, 0.5, 0.1, 0.1], strict=True)]
+    config = FusionConfig(weights={"dense": 1.0}, method=method)  # type: ignore[arg-type]
+    fused = HybridRetriever({"dense": Fixed(dense)}, config).retrieve(Query("q", k=5))
+    assert [c.doc_id for c in fused] == names

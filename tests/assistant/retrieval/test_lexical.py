@@ -1,4 +1,4 @@
-"""BM25 over a real ingested store: ranking, masks, the row lookup, and an index behind the store."""
+"""BM25 over a real ingested store: ranking, masks, the row lookup, an index behind the store."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_window_hits_point_at_their_chunk_once(services: Services) -> None:
 def test_lookup_serves_rows_only_while_the_index_matches_the_store(services: Services) -> None:
     ids = [h.chunk_id for h in services.store.get_chunks(["kb-1::0", "kb-2::0"])]
     assert len(ids) == 2
-    rows = services.lexical.lookup(ids + ["no-such::0"])
+    rows = services.lexical.lookup([*ids, "no-such::0"])
     stored = {h.chunk_id: h for h in services.store.get_chunks(ids)}
     assert rows.keys() == set(ids)
     for chunk_id, row in rows.items():

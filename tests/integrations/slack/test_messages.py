@@ -125,5 +125,3 @@ def test_a_channel_answer_uses_only_teams_the_channel_shares(slack: SlackDriver)
         sent = dumped(call.args)
         assert "kb-3" not in sent and "restored from the database" not in sent
     assert slack.api.calls_to("chat.postMessage")
-
-
