@@ -123,6 +123,10 @@ class SentenceTransformerEmbedder:
             import torch
 
             torch.set_num_threads(self.threads)
+        from transformers.utils import logging as hf_logging
+
+        bar_was_on = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar in front of every answer
         try:
             return SentenceTransformer(
                 str(path) if local else self._name, device=self._device, local_files_only=local
@@ -133,6 +137,9 @@ class SentenceTransformerEmbedder:
                 f"could not load embedding model '{self._name}' (is it a local folder, or can "
                 "this machine reach the model hub?)",
             ) from exc
+        finally:
+            if bar_was_on:
+                hf_logging.enable_progress_bar()
 
     def _encode(self, texts: Sequence[str]) -> Any:
         return self.model.encode(

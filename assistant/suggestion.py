@@ -24,6 +24,13 @@ class Citation(BaseModel):
     snippet: str
     stale: bool = False
 
+    def subsection(self) -> str:
+        """The section path below the title ("Title > Steps" -> "Steps"; "" for the title's own
+        section), for display beside the title without repeating it."""
+        if self.title and self.section.startswith(self.title):
+            return self.section[len(self.title) :].lstrip(" >")
+        return self.section
+
 
 class NextAction(BaseModel):
     label: str

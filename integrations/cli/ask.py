@@ -17,7 +17,8 @@ def render(suggestion: Suggestion) -> str:
     lines = [suggestion.answer, "", "Sources:"]
     for c in suggestion.citations:
         stale = "  (stale: past its review date)" if c.stale else ""
-        lines.append(f"  [{c.index}] {c.title} > {c.section}  {c.url}{stale}")
+        where = f" > {c.subsection()}" if c.subsection() else ""
+        lines.append(f"  [{c.index}] {c.title}{where}  {c.url}{stale}".rstrip())
     if suggestion.next_actions:
         lines += ["", "Next actions:"]
         for a in suggestion.next_actions:

@@ -75,9 +75,7 @@ def answer_block(suggestion: Suggestion) -> Block:
 
 
 def citation_line(citation: Citation) -> str:
-    section = citation.section
-    if citation.title and section.startswith(citation.title):  # "Title > Part": just "Part"
-        section = section[len(citation.title) :].lstrip(" >")
+    section = citation.subsection()
     where = f" › {escape(section)}" if section else ""
     stale = "  :warning: _stale_" if citation.stale else ""
     return f"[{citation.index}] {link(citation.url, citation.title)}{where}{stale}"

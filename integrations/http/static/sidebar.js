@@ -189,6 +189,14 @@
     return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : ".");
   }
 
+  /** A citation's section below its title: "Title > Steps" -> "Steps" (as Citation.subsection). */
+  function subsection(c) {
+    const section = String(c.section || "");
+    const title = String(c.title || "");
+    if (title && section.startsWith(title)) return section.slice(title.length).replace(/^[\s>]+/, "");
+    return section;
+  }
+
   /* ---------------------------------------------------------------- rendering */
   const render = {
     /** An http(s) link target, or null for anything else (javascript:, data:, garbage). */
@@ -264,7 +272,7 @@
               "stale",
             )
           : null,
-        c.section ? dom.el("span", {}, c.section) : null,
+        subsection(c) ? dom.el("span", {}, subsection(c)) : null,
       );
       return dom.el(
         "li",

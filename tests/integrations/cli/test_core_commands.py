@@ -95,6 +95,20 @@ def test_ask_json_has_the_suggestion_fields_and_abstains_off_topic(
     assert "does not cover" in plain.stdout
 
 
+def test_ask_lists_each_source_once_with_its_url_and_prints_no_progress_noise(
+    tmp_path: Path, tiny_kb: Path
+) -> None:
+    run(tmp_path, "ingest", str(tiny_kb))
+    result = run(tmp_path, "ask", "How do I reset my password?")
+    assert result.exit_code == 0, result.output
+    sources = result.stdout.split("Sources:\n")[1].split("\n\n")[0].splitlines()
+    first = sources[0].strip()
+    assert first.startswith("[1] Reset your password"), sources
+    assert first.count("Reset your password") == 1  # the title is not repeated as its section
+    assert first.endswith("https://help.example.com/articles/kb-1")
+    assert "Loading weights" not in result.stderr and "%|" not in result.stderr
+
+
 def test_an_empty_query_is_a_usage_error(tmp_path: Path) -> None:
     result = run(tmp_path, "search", "   ")
     assert result.exit_code == 2 and "empty" in result.output

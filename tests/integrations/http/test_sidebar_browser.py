@@ -191,6 +191,9 @@ def test_ticket_suggestion_citations_and_accept_with_the_keyboard(
     assert citations, "no citations listed"
     titles = [c.find_element(By.CSS_SELECTOR, ".kb-citation-title").text for c in citations]
     assert "Duplicate charge" in titles
+    for citation, title in zip(citations, titles, strict=True):  # a title is shown once
+        meta = citation.find_element(By.CSS_SELECTOR, ".kb-citation-meta").text
+        assert title not in meta, meta
 
     answer.find_element(By.CSS_SELECTOR, "a.kb-marker[data-cite='1']").click()
     first = page.find_element(By.ID, "kb-cite-1")
