@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=64, ge=1, le=1024)
     embed_threads: int = Field(
         default=0, ge=0, le=256, description="torch threads; 0 = torch's default (all cores)"
+    )
+
+    # Chunking. A change re-chunks and re-embeds every document on the next ingest.
+    chunk_max_words: int = Field(default=180, ge=10, le=2000, description="longest chunk, words")
+    chunk_overlap_words: int = Field(
+        default=30, ge=0, le=500, description="words repeated between a long section's chunks"
     )
 
     # Input bounds
@@ -82,6 +88,15 @@ class Settings(BaseSettings):
     # Teams whose restricted content may be posted visibly in a channel (channel id -> teams);
     # a channel answer uses only the teams the asker and the channel have in common.
     slack_channel_teams: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _overlap_below_max(self) -> Settings:
+        if self.chunk_overlap_words >= self.chunk_max_words:
+            raise ValueError(
+                f"chunk_overlap_words ({self.chunk_overlap_words}) must be smaller than "
+                f"chunk_max_words ({self.chunk_max_words})"
+            )
+        return self
 
     @property
     def chroma_path(self) -> Path:

@@ -1,9 +1,9 @@
 """Evaluation stores: a corpus ingested once into its own data dir, found again by content hash.
 
-``<data_dir>/evalstores/<name>-<hash12>/`` holds the Chroma store (or names the collection
-``eval-<name>-<hash12>`` on a Chroma server), the docstore and the BM25 index, built by the
-project's ``Ingestor`` so that evaluation sees the same chunks as production. A marker file written
-after a complete ingest lets the next run skip ingestion altogether.
+``<data_dir>/evalstores/<name>-<hash12>-c<words>-<overlap>/`` holds the Chroma store (or names
+the collection ``eval-<that name>`` on a Chroma server), the docstore and the BM25 indexes, built
+by the project's ``Ingestor`` so that evaluation sees the same chunks as production. A marker
+file written after a complete ingest lets the next run skip ingestion altogether.
 """
 
 from __future__ import annotations
@@ -74,8 +74,10 @@ def tree_hash(paths: Sequence[Path]) -> str:
 
 
 def eval_settings(settings: Settings, name: str, digest: str) -> Settings:
-    """The settings of an eval store: its own data dir (so its own Chroma path and BM25 index)."""
-    slug = f"{_UNSAFE.sub('-', name).strip('-.') or 'set'}-{digest}"
+    """The settings of an eval store: its own data dir (so its own Chroma path and BM25 index),
+    one per corpus and chunking, since a cached store is reused without re-ingesting."""
+    chunking = f"c{settings.chunk_max_words}-{settings.chunk_overlap_words}"
+    slug = f"{_UNSAFE.sub('-', name).strip('-.') or 'set'}-{digest}-{chunking}"
     update: dict[str, object] = {"data_dir": settings.data_dir / "evalstores" / slug}
     if settings.chroma_url:
         update["chroma_collection"] = f"eval-{slug}"

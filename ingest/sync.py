@@ -30,6 +30,8 @@ from ingest.model import IngestIssue
 from ingest.sources import Limits, read_sources
 from ingest.steps import AccessFlags, EmbedStep
 
+CONFIG_FILE = "ingest-config.json"
+_RECONFIGURED = "reconfigured:"  # prefix of a document hash: due for re-chunking
 COUNT_KEYS = ("added", "updated", "unchanged", "deleted", "skipped", "failed")
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
 
@@ -44,6 +46,8 @@ class SyncReport:
     failed: int = 0
     chunks: int = 0
     issues: list[IngestIssue] = field(default_factory=list)
+    # the chunking or embedding settings changed since the last ingest: every document is due
+    reconfigured: bool = False
 
     def counts(self) -> dict[str, int]:
         return {key: getattr(self, key) for key in COUNT_KEYS}
@@ -105,6 +109,7 @@ class Ingestor:
         report.failed = len(parsed.issues)
         with self._locked() as docs:
             recovered = self._recover(docs)
+            report.reconfigured = self._reconfigure(docs)
             self._upsert(docs, parsed.documents, report, progress)
             if prune:
                 bad_sources = {issue.source for issue in parsed.issues}
@@ -126,6 +131,7 @@ class Ingestor:
         report = SyncReport()
         with self._locked() as docs:
             recovered = self._recover(docs)
+            report.reconfigured = self._reconfigure(docs)
             self._upsert(docs, documents, report, None)
             self._refresh_indexes(recovered or _changed(report))
         return report
@@ -209,6 +215,31 @@ class Ingestor:
         for index in self.indexes:
             if changed or not index.is_current():
                 index.rebuild(self.store)
+
+    def _config(self) -> str:
+        """What chunks depend on besides the documents: the chunker and the embedding model."""
+        config = {"chunker": self.chunker.to_dict(), "embed_model": self.embedder.model_id}
+        return json.dumps(config, sort_keys=True)
+
+    def _reconfigure(self, docs: DocStoreFile) -> bool:
+        """When the chunking or embedding settings differ from those the store was built with
+        (or were never recorded), mark every known document as changed, so each is re-chunked
+        and re-embedded when next ingested; True when that happened. The marks are saved before
+        the new settings are recorded, so an interrupted run still finishes the job later."""
+        path = self.data_dir / CONFIG_FILE
+        config = self._config()
+        if path.exists() and path.read_text() == config:
+            return False
+        # (hash -> id collapses documents with equal content, hence the union with the docs)
+        doc_ids = set(docs.docstore.get_all_document_hashes().values()) | set(docs.docstore.docs)
+        for doc_id in doc_ids:
+            doc_hash = docs.docstore.get_document_hash(doc_id) or ""
+            if not doc_hash.startswith(_RECONFIGURED):
+                docs.docstore.set_document_hash(doc_id, _RECONFIGURED + doc_hash)
+        if doc_ids:
+            docs.save()
+        path.write_text(config)
+        return bool(doc_ids)
 
     def _recover(self, docs: DocStoreFile) -> bool:
         """Undo the half-done slab of a run that was killed; True when there was one."""

@@ -19,6 +19,7 @@ from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import ChunkStore
 from assistant.suggestions import SqlSuggestionStore, SuggestionService
+from ingest.chunking import StructureChunker
 from ingest.sources import Limits
 from ingest.sync import Ingestor
 
@@ -54,6 +55,10 @@ class Services:
             self.embedder,
             self.settings.data_dir,
             limits,
+            chunker=StructureChunker(
+                max_words=self.settings.chunk_max_words,
+                overlap_words=self.settings.chunk_overlap_words,
+            ),
             indexes=[self.lexical, self.window_lexical],
         )
 

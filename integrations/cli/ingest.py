@@ -34,6 +34,12 @@ def ingest(services: Services, paths: tuple[Path, ...], prune: bool, as_json: bo
         report = services.ingestor.sync(list(paths), prune=prune, progress=progress)
     for issue in report.issues:
         click.echo(f"error: {issue}", err=True)
+    if report.reconfigured:
+        click.echo(
+            "note: the chunking or embedding settings changed since the last ingest; every "
+            "document is re-chunked and re-embedded as it is ingested",
+            err=True,
+        )
     if as_json:
         click.echo(json.dumps(report.counts()))
     else:

@@ -14,11 +14,16 @@ from tests.conftest import write_tiny_kb
 
 def test_eval_settings(settings: Settings) -> None:
     own = eval_settings(settings, "emanual_tv", "0123456789ab")
-    assert own.data_dir == settings.data_dir / "evalstores" / "emanual_tv-0123456789ab"
+    chunking = f"c{settings.chunk_max_words}-{settings.chunk_overlap_words}"
+    assert own.data_dir == settings.data_dir / "evalstores" / f"emanual_tv-0123456789ab-{chunking}"
     assert own.chroma_path == own.data_dir / "chroma"
     assert own.chroma_collection == settings.chroma_collection  # embedded: own path is enough
     remote = settings.model_copy(update={"chroma_url": "http://localhost:8000"})
-    assert eval_settings(remote, "my set!", "abc").chroma_collection == "eval-my-set-abc"
+    assert (
+        eval_settings(remote, "my set!", "abc").chroma_collection == f"eval-my-set-abc-{chunking}"
+    )
+    finer = settings.model_copy(update={"chunk_max_words": 40, "chunk_overlap_words": 10})
+    assert eval_settings(finer, "emanual_tv", "0123456789ab").data_dir.name.endswith("-c40-10")
 
 
 def test_hashes(tmp_path: Path) -> None:
@@ -39,7 +44,7 @@ def test_second_run_finds_the_store(settings: Settings, tmp_path: Path) -> None:
     first = kb_store(settings, [kb])
     assert first.ingested is not None and first.ingested.added == 6
     assert first.path.parent == settings.data_dir / "evalstores"
-    assert first.path.name == f"kb-{tree_hash([kb])}"
+    assert first.path.name.startswith(f"kb-{tree_hash([kb])}-c")
     assert json.loads((first.path / MARKER).read_text())["documents"] == 6
     assert first.services.lexical.is_current()  # the BM25 index was built with it
     second = kb_store(settings, [kb])

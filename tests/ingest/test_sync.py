@@ -11,6 +11,7 @@ import pytest
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.settings import Settings
 from assistant.store import ChunkStore
+from ingest.chunking import StructureChunker
 from ingest.sync import Ingestor
 
 pytestmark = pytest.mark.slow
@@ -85,6 +86,27 @@ def test_rerun_on_unchanged_input_embeds_nothing(
     assert report.unchanged == 6 and report.added == report.updated == 0
     assert counting.texts == 0
     assert snapshot(settings) == before
+
+
+def test_new_chunking_settings_rechunk_every_document_once(
+    settings: Settings, tiny_kb: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    make_ingestor(settings, embedder).sync([tiny_kb])
+    coarse = snapshot(settings)
+    finer = Ingestor(
+        ChunkStore.from_settings(settings),
+        embedder,
+        settings.data_dir,
+        chunker=StructureChunker(max_words=12, overlap_words=3),
+    )
+    report = finer.sync([tiny_kb])
+    assert report.reconfigured and report.updated == 6 and report.unchanged == 0
+    fine = snapshot(settings)
+    assert len(fine) > len(coarse)
+    again = finer.sync([tiny_kb])
+    assert not again.reconfigured and again.unchanged == 6 and snapshot(settings) == fine
+    back = make_ingestor(settings, embedder).sync([tiny_kb])  # and back to the default
+    assert back.updated == 6 and snapshot(settings) == coarse
 
 
 def test_changed_document_replaces_all_of_its_chunks(
