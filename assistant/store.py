@@ -7,7 +7,7 @@ model, is never used.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -16,7 +16,9 @@ import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+from llama_index.core.schema import BaseNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
+from pydantic import PrivateAttr
 
 from assistant.errors import ErrorCode, KbassistError
 from assistant.retrieval import RetrievedChunk
@@ -77,6 +79,26 @@ class ChunkHit:
         )
 
 
+class BatchedChromaVectorStore(ChromaVectorStore):
+    """LlamaIndex's Chroma vector store, adding nodes in batches the client accepts.
+
+    LlamaIndex splits an add at 41,665 rows, above an embedded client's limit (5,461 here), so
+    one large document or a slab of short chunks would fail the whole ingest without this.
+    """
+
+    _max_batch: int = PrivateAttr(default=5000)
+
+    def __init__(self, collection: Collection, max_batch: int) -> None:
+        super().__init__(chroma_collection=collection)
+        self._max_batch = max(1, max_batch)
+
+    def add(self, nodes: Sequence[BaseNode], **add_kwargs: Any) -> list[str]:
+        ids: list[str] = []
+        for start in range(0, len(nodes), self._max_batch):
+            ids += super().add(list(nodes[start : start + self._max_batch]), **add_kwargs)
+        return ids
+
+
 class ChunkStore:
     """The Chroma collection of chunks, and the LlamaIndex vector store over it."""
 
@@ -87,7 +109,7 @@ class ChunkStore:
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
         )
-        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+        self.vector_store = BatchedChromaVectorStore(self.collection, client.get_max_batch_size())
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChunkStore:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from llama_index.core.schema import TextNode
+
 from assistant.access import Audience, visibility_flags
 from assistant.retrieval import Query
 from assistant.retrieval.dense import DenseRetriever
@@ -53,3 +55,14 @@ def test_customer_facing_audience_gets_public_chunks_only(tmp_path: Path) -> Non
     store = store_with(tmp_path, restricted=3, public=3)
     chunks = DenseRetriever(store, FixedEmbedder()).retrieve(Query("q", Audience.customer(), k=6))
     assert {c.doc_id for c in chunks} == {"open-0", "open-1", "open-2"}
+
+
+def test_an_add_larger_than_chromas_batch_limit_is_split(tmp_path: Path) -> None:
+    store = ChunkStore.from_settings(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+    limit = store.collection._client.get_max_batch_size()
+    nodes = [
+        TextNode(id_=f"doc::{i}", text=f"chunk {i}", embedding=[1.0, i / 10_000, 0.0])
+        for i in range(limit + 10)
+    ]
+    added = store.vector_store.add(nodes)
+    assert len(added) == limit + 10 and store.count() == limit + 10
