@@ -89,7 +89,8 @@ class LexicalIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if nodes:
-            BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=10).persist(str(tmp))
+            retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=10)
+            retriever.persist(str(tmp), show_progress=False)  # no progress bar on every ingest
         (tmp / GENERATION_FILE).write_text(generation)
         old = self.path.with_name(self.path.name + ".old")
         shutil.rmtree(old, ignore_errors=True)

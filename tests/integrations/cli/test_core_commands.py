@@ -32,6 +32,7 @@ def test_ingest_json_prints_exactly_the_counts_and_reruns_embed_nothing(
 ) -> None:
     first = run(tmp_path, "ingest", str(tiny_kb), "--json")
     assert first.exit_code == 0, first.output
+    assert "%|" not in first.stderr  # no library progress bars around the counts
     counts = json.loads(first.stdout.strip().splitlines()[-1])
     assert counts == {
         "added": 6,
