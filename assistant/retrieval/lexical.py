@@ -34,6 +34,7 @@ from assistant.text import split_sentences, windows
 _WINDOW_KEYS = ("doc_id", "source_type", "product", "tags", "visibility", "review_by", "title")
 
 GENERATION_FILE = "generation"
+_MASKS_KEPT = 32  # audience/filter masks cached per index
 
 
 def bump_generation(data_dir: Path) -> str:
@@ -122,13 +123,16 @@ class LexicalIndex:
         return retriever
 
     def _mask(self, retriever: BM25Retriever, query: Query) -> np.ndarray:
-        """1 for each corpus entry this audience and these filters admit (cached per pair)."""
+        """1 for each corpus entry this audience and these filters admit (the most recent
+        pairs are cached: a mask is 4 bytes per entry)."""
         key = (query.audience, query.filters)
-        mask = self._masks.get(key)
+        mask = self._masks.pop(key, None)
         if mask is None:
             admitted = [matches(entry, query.audience, query.filters) for entry in retriever.corpus]
             mask = np.array(admitted, dtype=np.float32)
-            self._masks[key] = mask
+            while len(self._masks) >= _MASKS_KEPT:
+                self._masks.pop(next(iter(self._masks)))
+        self._masks[key] = mask  # (re)inserted last: the dict's order is the recency order
         return mask
 
     def retrieve(self, query: Query, k: int | None = None) -> list[RetrievedChunk]:

@@ -77,3 +77,11 @@ def test_a_chunk_whose_visibility_was_just_narrowed_is_withheld_before_the_index
     assert "kb-1" not in {c.doc_id for c in services.retriever.retrieve(query)}
     agent = Query("forgot my password reset link", Audience.agent("tier1"), k=5)
     assert services.retriever.retrieve(agent)[0].doc_id == "kb-1"
+
+
+def test_masks_for_many_audiences_stay_bounded_and_correct(services: Services) -> None:
+    for i in range(40):  # 40 distinct teams: each a mask of the whole corpus
+        services.lexical.retrieve(Query("refund", Audience.agent(f"team{i}"), k=3))
+    assert len(services.lexical._masks) <= 32
+    hits = services.lexical.retrieve(Query("restore a deleted invoice", Audience.agent("tier2")))
+    assert hits[0].doc_id == "kb-3"  # an evicted audience's mask is simply built again
