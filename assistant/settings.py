@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=20.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=8)
     answerer: Literal["auto", "extractive", "llm"] = "auto"
+    abstain_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="confidence below which the extractive answerer abstains; unset: the "
+        "built-in value chosen on dev data. `kbassist eval` reports the one a gold set's dev "
+        "items choose for your own knowledge base",
+    )
     prompts_dir: Path | None = Field(
         default=None, description="folder of versioned prompt files; the repo's prompts/ when unset"
     )

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from assistant.access import Audience
 from assistant.answerers import Answerer
+from assistant.answerers.confidence import ConfidenceModel
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.assist import Assistant
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
@@ -80,7 +81,10 @@ class Services:
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer()
+        threshold = self.settings.abstain_threshold
+        return ExtractiveAnswerer(
+            None if threshold is None else ConfidenceModel(threshold=threshold)
+        )
 
     @cached_property
     def answerer(self) -> Answerer:

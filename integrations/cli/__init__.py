@@ -30,8 +30,18 @@ class KbassistGroup(click.Group):
         except KbassistError as exc:
             raise UserError(exc.detail, exc.exit_code) from None
         except ValidationError as exc:
-            fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-            raise UserError(f"invalid configuration: {fields}", 4) from None
+            raise UserError(f"invalid configuration: {_problems(exc)}", 4) from None
+
+
+def _problems(exc: ValidationError) -> str:
+    """Each problem as 'KBASSIST_FIELD: what is wrong' (pydantic's message, never the value,
+    which may be a secret)."""
+    problems = []
+    for error in exc.errors():
+        where = "_".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"KBASSIST_{where.upper()}: {message}" if where else message)
+    return "; ".join(problems)
 
 
 @click.group(cls=KbassistGroup)

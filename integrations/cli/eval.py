@@ -47,6 +47,14 @@ def _summary(data: dict[str, Any], paths: dict[str, Path]) -> list[str]:
             "  abstention "
             + "  ".join(f"{k} {_fmt(abstention.get(k))}" for k in ("precision", "recall", "f1"))
         )
+    calibration = data.get("calibration")
+    if calibration and calibration.get("threshold") != calibration.get("current_threshold"):
+        test = calibration["test"]
+        lines.append(
+            f"  threshold chosen on this set's dev items: {calibration['threshold']:.3f} "
+            f"(test precision {_fmt(test['precision'])}, recall {_fmt(test['recall'])}); "
+            f"KBASSIST_ABSTAIN_THRESHOLD={calibration['threshold']:.3f} applies it"
+        )
     leaks, failed = data["forbidden_leaks"], len(data["failures"])
     lines.append(f"  forbidden leaks {leaks}, failed items {failed}")
     lines += [f"wrote {path}" for path in paths.values()]

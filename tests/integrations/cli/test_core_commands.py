@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from assistant.settings import get_settings
 from integrations.cli import cli
 
 pytestmark = pytest.mark.slow
@@ -113,3 +114,32 @@ def test_ask_lists_each_source_once_with_its_url_and_prints_no_progress_noise(
 def test_an_empty_query_is_a_usage_error(tmp_path: Path) -> None:
     result = run(tmp_path, "search", "   ")
     assert result.exit_code == 2 and "empty" in result.output
+
+
+def test_the_abstention_threshold_setting_is_applied(
+    tmp_path: Path, tiny_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(tmp_path, "ingest", str(tiny_kb))
+    question = "customer locked out of account"  # a middling confidence (about 0.5)
+    default = json.loads(run(tmp_path, "ask", question, "--json").stdout)
+    assert not default["abstained"] and default["confidence"] < 0.9
+    monkeypatch.setenv("KBASSIST_ABSTAIN_THRESHOLD", "0.9")
+    get_settings.cache_clear()
+    strict = json.loads(run(tmp_path, "ask", question, "--json").stdout)
+    assert strict["abstained"] and strict["citations"] == []
+    assert strict["confidence"] == default["confidence"]
+
+
+def test_bad_configuration_names_the_variable_and_what_is_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBASSIST_ABSTAIN_THRESHOLD", "2")
+    result = run(tmp_path, "status")
+    assert result.exit_code == 4
+    assert "KBASSIST_ABSTAIN_THRESHOLD: Input should be less than or equal to 1" in result.output
+    monkeypatch.setenv("KBASSIST_ABSTAIN_THRESHOLD", "0.5")
+    monkeypatch.setenv("KBASSIST_CHUNK_MAX_WORDS", "20")
+    monkeypatch.setenv("KBASSIST_CHUNK_OVERLAP_WORDS", "30")
+    get_settings.cache_clear()
+    result = run(tmp_path, "status")
+    assert result.exit_code == 4 and "must be smaller than chunk_max_words" in result.output
