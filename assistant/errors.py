@@ -6,7 +6,9 @@ agent (never a traceback or the text of a lower-level exception).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class ErrorCode(StrEnum):
@@ -65,3 +67,16 @@ class KbassistError(Exception):
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code.value, "detail": self.detail}
+
+
+def validation_problems(errors: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[str, ...], str]]:
+    """Each pydantic error (``ValidationError.errors()``) as (location parts, what is wrong):
+    pydantic's message without its "Value error, " prefix, and never the input value, which may
+    be a secret."""
+    return [
+        (
+            tuple(str(part) for part in error["loc"]),
+            str(error["msg"]).removeprefix("Value error, "),
+        )
+        for error in errors
+    ]

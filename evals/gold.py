@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.access import Audience
-from assistant.errors import ErrorCode, KbassistError
+from assistant.errors import ErrorCode, KbassistError, validation_problems
 from assistant.suggestion import ActionKind, AskRequest, Ticket, Turn
 
 Split = Literal["dev", "test"]
@@ -126,12 +126,10 @@ def _bad(path: Path, where: str, message: str) -> KbassistError:
 
 def _describe(exc: ValidationError) -> str:
     """``field 'relevant.kb-1': message`` for each error of one item."""
-    parts = []
-    for error in exc.errors():
-        loc = ".".join(str(p) for p in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        parts.append(f"field '{loc}': {message}" if loc else message)
-    return "; ".join(parts)
+    return "; ".join(
+        f"field '{'.'.join(loc)}': {message}" if loc else message
+        for loc, message in validation_problems(exc.errors())
+    )
 
 
 def _item(path: Path, raw: object, where: str) -> GoldItem:

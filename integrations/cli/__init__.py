@@ -8,7 +8,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from assistant.errors import KbassistError
+from assistant.errors import KbassistError, validation_problems
 from assistant.settings import get_settings
 from integrations.wiring import Services
 
@@ -34,14 +34,11 @@ class KbassistGroup(click.Group):
 
 
 def _problems(exc: ValidationError) -> str:
-    """Each problem as 'KBASSIST_FIELD: what is wrong' (pydantic's message, never the value,
-    which may be a secret)."""
-    problems = []
-    for error in exc.errors():
-        where = "_".join(str(part) for part in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        problems.append(f"KBASSIST_{where.upper()}: {message}" if where else message)
-    return "; ".join(problems)
+    """Each problem as 'KBASSIST_FIELD: what is wrong'."""
+    return "; ".join(
+        f"KBASSIST_{'_'.join(loc).upper()}: {message}" if loc else message
+        for loc, message in validation_problems(exc.errors())
+    )
 
 
 @click.group(cls=KbassistGroup)
