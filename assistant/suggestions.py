@@ -196,7 +196,7 @@ class SqlSuggestionStore:
         """Record a decision unless the same request was recorded before (then return that)."""
         record = self.get(suggestion_id)
         if record is None:
-            raise KbassistError(ErrorCode.NOT_FOUND, f"no suggestion with id '{suggestion_id}'")
+            raise _not_found(suggestion_id)
         decision = normalized(decision)
         check_decision(decision, record.suggestion)
         key = request_key(suggestion_id, decision)

@@ -134,20 +134,14 @@ class ExtractiveAnswerer:
     ) -> list[tuple[int, RetrievedChunk]]:
         """Step chunks (with actions) of the playbooks among the top retrieved documents that
         were not quoted: they become citations too, so every next action points at its step."""
-        top_docs: list[str] = []
-        for chunk in passages:
-            if chunk.doc_id not in top_docs:
-                top_docs.append(chunk.doc_id)
-        playbooks = {
-            c.doc_id
-            for c in passages
-            if c.source_type == "playbook" and c.doc_id in top_docs[: self.playbook_depth]
-        }
+        top_docs = list(dict.fromkeys(c.doc_id for c in passages))[: self.playbook_depth]
+        playbooks = {c.doc_id for c in passages if c.source_type == "playbook"} & set(top_docs)
         extras: list[tuple[int, RetrievedChunk]] = []
         for rank, chunk in enumerate(passages):
-            if rank in order or chunk.doc_id not in playbooks or not chunk.metadata.get("actions"):
+            if rank in order or chunk.doc_id not in playbooks:
                 continue
-            if chunk.metadata.get("actions") == "[]":
+            actions = chunk.metadata.get("actions")
+            if not actions or actions == "[]":  # a step without an action
                 continue
             index = len(citations) + 1
             citations.append(citation_for(index, chunk))

@@ -80,15 +80,8 @@ class DenseRetriever:
         if self.lookup is None:
             return self.store.query(vector, n)
         nearest = self.store.nearest(vector, n)
-        known = self.lookup([chunk_id for chunk_id, _ in nearest])
-        missing = [chunk_id for chunk_id, _ in nearest if chunk_id not in known]
-        rows = {h.chunk_id: h for h in self.store.get_chunks(missing)} if missing else {}
-        hits = []
-        for chunk_id, score in nearest:
-            if chunk_id in known:
-                chunk = known[chunk_id]
-                hits.append(ChunkHit(chunk_id, chunk.text, chunk.metadata, score))
-            elif chunk_id in rows:
-                row = rows[chunk_id]
-                hits.append(ChunkHit(chunk_id, row.text, row.metadata, score))
-        return hits
+        rows = {i: (c.text, c.metadata) for i, c in self.lookup([i for i, _ in nearest]).items()}
+        missing = [chunk_id for chunk_id, _ in nearest if chunk_id not in rows]
+        if missing:
+            rows.update((h.chunk_id, (h.text, h.metadata)) for h in self.store.get_chunks(missing))
+        return [ChunkHit(i, *rows[i], score) for i, score in nearest if i in rows]
