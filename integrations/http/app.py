@@ -25,7 +25,6 @@ from integrations.wiring import Services
 log = logging.getLogger("kbassist.http")
 
 SIDEBAR = "/sidebar"
-SLACK_EVENTS = "/slack/events"
 
 
 def create_app(services: Services) -> FastAPI:
@@ -52,7 +51,7 @@ def create_app(services: Services) -> FastAPI:
     for module in (suggestions, search, documents, health, sidebar):
         app.include_router(module.router)
     add_docs(app)
-    app.state.slack_events = SLACK_EVENTS if _mount_slack(app, services) else None
+    app.state.slack_events = _mount_slack(app, services)  # its path, or None
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
@@ -61,15 +60,15 @@ def create_app(services: Services) -> FastAPI:
     return app
 
 
-def _mount_slack(app: FastAPI, services: Services) -> bool:
-    """The Slack app's router (it serves POST /slack/events), when a signing secret is set."""
+def _mount_slack(app: FastAPI, services: Services) -> str | None:
+    """The Slack app's router, when a signing secret is set; returns the path it serves."""
     secret = services.settings.slack_signing_secret
     if secret is None or not secret.get_secret_value():
-        return False
+        return None
     try:
-        from integrations.slack import slack_router
+        from integrations.slack import EVENTS_PATH, slack_router
     except ImportError:
         log.warning("SLACK_SIGNING_SECRET is set but the Slack app is not installed")
-        return False
+        return None
     app.include_router(slack_router(services))
-    return True
+    return EVENTS_PATH

@@ -29,9 +29,7 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
     async def handle(
         self, req: Request, addition_context_properties: dict[str, Any] | None = None
     ) -> Response:
-        if req.method != "POST":
-            return await super().handle(req, addition_context_properties)
-        body = await req.body()
+        body = await req.body()  # (the route takes POST only)
         bolt_request = to_bolt_request(req, body, addition_context_properties)
         return to_starlette_response(await run_in_threadpool(self.app.dispatch, bolt_request))
 

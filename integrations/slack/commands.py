@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from integrations.slack import blocks
-from integrations.slack.support import NOT_ENABLED, channel_allowed, friendly, suggest
+from integrations.slack.support import NOT_ENABLED, channel_allowed, reporting, suggest
 from integrations.wiring import Services
 
 USAGE = "Usage: `/kb your question`, e.g. `/kb how do I refund a duplicate charge?`"
@@ -28,15 +28,12 @@ def register(app: App, services: Services) -> None:
         if not channel_allowed(services.settings, command.get("channel_id", "")):
             respond(text=NOT_ENABLED, response_type="ephemeral")
             return
-        try:
+        with reporting(respond):
             record = suggest(services, question, command["user_id"])
-        except Exception as exc:
-            respond(text=friendly(exc), response_type="ephemeral")
-            return
-        respond(
-            response_type="ephemeral",
-            blocks=blocks.suggestion_blocks(
-                record.suggestion, record.id, share=True, note=blocks.asked(question)
-            ),
-            text=blocks.fallback_text(record.suggestion.answer),
-        )
+            respond(
+                response_type="ephemeral",
+                blocks=blocks.suggestion_blocks(
+                    record.suggestion, record.id, share=True, note=blocks.asked(question)
+                ),
+                text=blocks.fallback_text(record.suggestion.answer),
+            )
