@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from assistant.errors import ErrorCode, KbassistError
+from assistant.errors import ErrorCode, KbassistError, validation_problems
 
 log = logging.getLogger("kbassist.http")
 
@@ -36,10 +36,6 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
-def field_path(loc: Sequence[Any]) -> str:
-    return ".".join(str(part) for part in loc)
-
-
 def validation_detail(errors: Sequence[Any]) -> str:
     """'body.ticket.subject: String should have at most 1000 characters; ...' (never the input)."""
     parts = []
@@ -48,7 +44,8 @@ def validation_detail(errors: Sequence[Any]) -> str:
             reason = error.get("ctx", {}).get("error", "bad syntax")
             parts.append(f"body: not valid JSON ({reason})")
         else:
-            parts.append(f"{field_path(error.get('loc', ()))}: {error.get('msg', 'invalid')}")
+            [(loc, message)] = validation_problems([error])
+            parts.append(f"{'.'.join(loc)}: {message}")
     return "; ".join(parts) or "invalid request"
 
 
@@ -71,9 +68,6 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"nothing at {request.url.path}"
     elif status == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
-    elif status == 413:
-        limit = request.app.state.services.settings.max_request_bytes
-        detail = f"the request body is over the limit of {limit} bytes"
     else:
         detail = str(exc.detail) if status < 500 else "internal error"
     return error_response(status, code, detail, exc.headers)

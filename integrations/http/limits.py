@@ -19,6 +19,7 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.detail = f"the request body is over the limit of {max_bytes} bytes"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -26,8 +27,8 @@ class BodyLimitMiddleware:
             return
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            detail = f"the request body is over the limit of {self.max_bytes} bytes"
-            response = error_response(413, ErrorCode.TOO_LARGE, detail, {"Connection": "close"})
+            headers = {"Connection": "close"}
+            response = error_response(413, ErrorCode.TOO_LARGE, self.detail, headers)
             await response(scope, receive, send)
             return
         received = 0
@@ -37,8 +38,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:  # the error handler words the 413
-                    raise HTTPException(413)
+                if received > self.max_bytes:  # (FastAPI re-raises an HTTPException as it is)
+                    raise HTTPException(413, self.detail)
             return message
 
         await self.app(scope, capped_receive, send)

@@ -13,6 +13,9 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from assistant.errors import ErrorCode
+from integrations.http.errors import error_response
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 PAGE = "sidebar.html"
 
@@ -52,9 +55,7 @@ router = APIRouter(tags=["sidebar"])
 
 
 def _not_found(detail: str) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": "not_found", "detail": detail}}, status_code=404, headers=_HEADERS
-    )
+    return error_response(404, ErrorCode.NOT_FOUND, detail, _HEADERS)
 
 
 def _serve(name: str, headers: dict[str, str]) -> Response:

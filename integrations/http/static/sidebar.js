@@ -90,19 +90,6 @@
         const title = api.TITLES[code] || "The request failed";
         return new ApiError(code || "error", detail ? `${title}: ${detail}` : `${title}.`);
       }
-      if (body && Array.isArray(body.detail)) {
-        // FastAPI's own validation errors: [{loc: [...], msg}]
-        const parts = body.detail
-          .filter((d) => d && typeof d.msg === "string")
-          .map((d) => {
-            const where = Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : "";
-            return where ? `${where}: ${d.msg}` : d.msg;
-          });
-        if (parts.length) return new ApiError("bad_input", `${api.TITLES.bad_input}: ${parts.join("; ")}`);
-      }
-      if (body && typeof body.detail === "string") {
-        return new ApiError("error", `The request failed: ${body.detail}`);
-      }
       const label = statusText ? `${status} ${statusText}` : String(status);
       return new ApiError("http", `The server answered ${label}. Try again in a moment.`);
     },
@@ -253,6 +240,7 @@
 
     citation(c) {
       const url = render.safeUrl(c.url);
+      const where = subsection(c);
       const title = url
         ? dom.el(
             "a",
@@ -272,7 +260,7 @@
               "stale",
             )
           : null,
-        subsection(c) ? dom.el("span", {}, subsection(c)) : null,
+        where ? dom.el("span", {}, where) : null,
       );
       return dom.el(
         "li",
