@@ -81,6 +81,7 @@ def test_a_body_over_the_limit_is_413(client: httpx.Client) -> None:
     )
     assert "content-length" not in streamed.request.headers
     assert streamed.status_code == 413 and error_of(streamed)["code"] == "too_large"
+    assert str(MAX_REQUEST_BYTES) in error_of(streamed)["detail"]
 
     upload = client.post(
         "/v1/documents",
