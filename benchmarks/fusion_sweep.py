@@ -17,38 +17,40 @@ import argparse
 import itertools
 from pathlib import Path
 
-from assistant.access import Audience
 from assistant.retrieval import Query, RetrievedChunk
-from assistant.retrieval.hybrid import FusionConfig, fuse
+from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
 from assistant.settings import Settings
 from evals.gold import GoldItem, load_beir
-from evals.metrics import mean, ndcg_at_k
+from evals.metrics import mean
+from evals.runner import query_text, score_ranking
 from evals.stores import beir_store
 
 EVALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata"
 GRID = (0.0, 0.25, 0.5, 1.0, 1.5)
-Rankings = dict[str, dict[str, list[RetrievedChunk]]]  # item id -> ranker -> chunks
+Asked = list[tuple[GoldItem, Query, dict[str, list[RetrievedChunk]]]]  # each item's rankings
 
 
-def rankings(settings: Settings, folder: Path) -> tuple[list[GoldItem], Rankings]:
-    services = beir_store(settings, folder).services
-    items = [item for item in load_beir(folder).items if item.relevant and item.question]
-    depth = FusionConfig().candidates
-    out: Rankings = {}
-    for item in items:
-        query = Query(item.question or "", Audience(), k=depth)
-        out[item.id] = {name: r.retrieve(query) for name, r in services.retriever.rankers.items()}
-    return items, out
+def rankings(settings: Settings, folder: Path) -> tuple[HybridRetriever, Asked]:
+    """The store's retriever, and every question's rankings (asked once, as the eval runner
+    asks them), to be fused again under each weighting."""
+    retriever = beir_store(settings, folder).services.retriever
+    asked: Asked = []
+    for item in load_beir(folder).items:
+        if item.relevant and item.question:
+            query = Query(query_text(item), item.audience(), k=10)
+            asked.append((item, query, retriever.rankings(query)))
+    return retriever, asked
 
 
-def ndcg(items: list[GoldItem], ranked: Rankings, config: FusionConfig, split: str | None) -> float:
-    scores = []
-    for item in items:
-        if split and item.split != split:
-            continue
-        fused = sorted(fuse(ranked[item.id], config), key=lambda c: c.score, reverse=True)
-        scores.append(ndcg_at_k([c.doc_id for c in fused[:10]], item.relevant, 10))
-    return mean(scores) or 0.0
+def ndcg(retriever: HybridRetriever, asked: Asked, config: FusionConfig) -> tuple[float, float]:
+    """nDCG@10 of one weighting over the dev items and over all items."""
+    fusion = HybridRetriever(retriever.rankers, config, today=retriever.today)
+    scored = []
+    for item, query, ranked in asked:
+        docs = [c.doc_id for c in fusion.fuse(query, ranked)]
+        scored.append((item.split, score_ranking(docs, item.relevant)["ndcg@10"]))
+    dev = mean(value for split, value in scored if split == "dev")
+    return dev or 0.0, mean(value for _, value in scored) or 0.0
 
 
 def main() -> None:
@@ -66,17 +68,15 @@ def main() -> None:
     folders = args.dataset or [EVALDATA / "emanual_tv", EVALDATA / "mtrag_cloud_pooled"]
     default = FusionConfig()
     for folder in folders:
-        items, ranked = rankings(settings, folder)
+        retriever, asked = rankings(settings, folder)
         results = []
         for method, bm25, window in itertools.product(("zscore", "rrf"), GRID, GRID):
             weights = {"dense": 1.0, "bm25": bm25, "bm25_window": window}
             config = FusionConfig(weights=weights, method=method)  # type: ignore[arg-type]
-            results.append(
-                (ndcg(items, ranked, config, "dev"), ndcg(items, ranked, config, None), config)
-            )
+            results.append((*ndcg(retriever, asked, config), config))
         results.sort(key=lambda r: r[0], reverse=True)
-        print(f"{folder.name}: {len(items)} questions")
-        shown = [(ndcg(items, ranked, default, "dev"), ndcg(items, ranked, default, None), default)]
+        print(f"{folder.name}: {len(asked)} questions")
+        shown = [(*ndcg(retriever, asked, default), default)]
         for dev, everything, config in shown + results[: args.top]:
             label = "default" if config is default else "       "
             text = ", ".join(f"{k} {v:g}" for k, v in config.weights.items())

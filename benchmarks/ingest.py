@@ -23,7 +23,6 @@ from pathlib import Path
 from llama_index.core.schema import MetadataMode
 
 from assistant.settings import Settings
-from ingest.chunking import StructureChunker
 from ingest.sources import read_sources
 from integrations.wiring import Services
 
@@ -75,8 +74,9 @@ def main() -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
     services = Services(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
 
-    parsed = read_sources([corpus])
-    chunks = StructureChunker()(parsed.documents)
+    ingestor = services.ingestor  # the same limits and chunker as the pipeline measured below
+    parsed = read_sources([corpus], ingestor.limits)
+    chunks = ingestor.chunker(parsed.documents)
     texts = [c.get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
     print(f"corpus: {corpus} ({len(parsed.documents)} documents, {len(texts)} chunks)")
 

@@ -50,9 +50,7 @@ def main() -> None:
     if services.store.count() < 10_000:
         print(f"ingesting {args.corpus} into {args.data_dir} (takes a while) ...")
         services.ingestor.sync([args.corpus])
-    for index in services.ingestor.indexes:  # derived BM25 indexes, built once if missing
-        if not index.is_current():
-            index.rebuild(services.store)
+    services.ingestor.refresh_indexes()  # derived BM25 indexes, built once if missing
     chunks = services.store.count()
     questions = [
         json.loads(line)["text"] for line in (args.corpus / "queries.jsonl").open() if line.strip()

@@ -164,10 +164,10 @@ def plot_retrieval(data: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(report: EvalReport, out_dir: Path) -> dict[str, Path]:
-    """Write the three files into ``out_dir`` (created if needed); returns their paths."""
+def write_report(data: dict[str, Any], out_dir: Path) -> dict[str, Path]:
+    """Write the three files of a report (``report_dict``'s form) into ``out_dir`` (created if
+    needed); returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = report_dict(report)
     paths = {
         "json": out_dir / JSON_FILE,
         "markdown": out_dir / MARKDOWN_FILE,

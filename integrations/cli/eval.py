@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +12,8 @@ import click
 from evals.gate import check_thresholds, load_thresholds
 from evals.pipeline import EvalJob, beir_job, gold_job
 from evals.report import report_dict, write_report
-from ingest.sync import Progress
+from integrations.cli.progress import progress_bar
 from integrations.wiring import Services
-
-
-@contextmanager
-def _ingest_bar() -> Iterator[Progress]:
-    with click.progressbar(
-        length=0, label="Ingesting eval store", file=sys.stderr, show_pos=True
-    ) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
-        yield progress
 
 
 def _summary(data: dict[str, Any], paths: dict[str, Path]) -> list[str]:
@@ -141,7 +126,7 @@ def eval_command(
     if dataset is not None and kb_paths:
         raise click.UsageError("--kb goes with --gold; a --dataset folder holds its own corpus")
     options: dict[str, Any] = {"limit": limit, "unanswerable_from": unanswerable_from}
-    with _ingest_bar() as progress:
+    with progress_bar("Ingesting eval store") as progress:
         job: EvalJob
         if dataset is not None:
             job = beir_job(services.settings, dataset, progress=progress, **options)
@@ -152,8 +137,8 @@ def eval_command(
         length=job.steps, label="Evaluating", file=sys.stderr, show_pos=True
     ) as bar:
         report = job.run(advance=bar.update)
-    paths = write_report(report, out_dir or Path("reports") / report.dataset)
     data = report_dict(report)
+    paths = write_report(data, out_dir or Path("reports") / report.dataset)
     click.echo(json.dumps(data, indent=2) if as_json else "\n".join(_summary(data, paths)))
     if thresholds is not None:
         missed = check_thresholds(data, load_thresholds(thresholds))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
+from integrations.cli.progress import progress_bar
 from integrations.wiring import Services
 
 
@@ -25,12 +25,7 @@ def ingest(services: Services, paths: tuple[Path, ...], prune: bool, as_json: bo
 
       kbassist ingest help-center/ playbooks/ tickets.jsonl --prune --json
     """
-    with click.progressbar(length=0, label="Ingesting", file=sys.stderr, show_pos=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
+    with progress_bar("Ingesting") as progress:
         report = services.ingestor.sync(list(paths), prune=prune, progress=progress)
     for issue in report.issues:
         click.echo(f"error: {issue}", err=True)

@@ -71,7 +71,7 @@ def make_report() -> EvalReport:
 
 
 def test_write_report(tmp_path: Path) -> None:
-    paths = write_report(make_report(), tmp_path / "out")
+    paths = write_report(report_dict(make_report()), tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "report.json",
         "report.md",
