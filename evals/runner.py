@@ -258,9 +258,9 @@ def _failures(
         if relevant and not set(top[:k]) & set(relevant):
             failure.problems.append(f"{default}: no relevant document in the top {k}")
         for name, rows in ranked.items():
-            if leaked(item, rows[n].docs):
+            if forbidden := leaked(item, rows[n].docs):
                 failure.problems.append(
-                    f"{name}: forbidden document retrieved: {', '.join(leaked(item, rows[n].docs))}"
+                    f"{name}: forbidden document retrieved: {', '.join(forbidden)}"
                 )
         prediction = by_item.get(item.id)
         if prediction is not None:
