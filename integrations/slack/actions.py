@@ -77,27 +77,21 @@ def register_buttons(app: App, services: Services) -> None:
         with reporting(respond):
             _show(client, ref, _decide(services, ref, decision), "accept", decision)
 
-    @app.action(blocks.EDIT)
-    def on_edit(
+    def on_edit_or_override(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
+        """Open the Edit form (prefilled with the answer) or the Override form; an unknown or
+        unreadable suggestion is reported before any form is filled in, not after."""
         ack()
         ref = _ref(body, action)
         with reporting(respond):
             record, _ = services.suggestions.get(ref.suggestion_id, _audience(services, body))
-            view = edit_view(ref, record.suggestion.answer)
+            editing = action.get("action_id") == blocks.EDIT
+            view = edit_view(ref, record.suggestion.answer) if editing else override_view(ref)
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action(blocks.OVERRIDE)
-    def on_override(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        ref = _ref(body, action)
-        with reporting(respond):
-            # NOT_FOUND before a form is filled in, not after
-            services.suggestions.get(ref.suggestion_id, _audience(services, body))
-            client.views_open(trigger_id=body["trigger_id"], view=override_view(ref))
+    app.action(blocks.EDIT)(on_edit_or_override)
+    app.action(blocks.OVERRIDE)(on_edit_or_override)
 
     @app.action(blocks.SHARE)
     def on_share(
