@@ -8,7 +8,17 @@ on them *before* ranking, and a caller is described by an ``Audience``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from assistant.types import Audience
+
+__all__ = [
+    "Audience",
+    "VisibilityError",
+    "parse_visibility",
+    "stricter",
+    "teams_of",
+    "visibility_flags",
+]
 
 _TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -54,32 +64,3 @@ def stricter(a: str, b: str) -> str:
     """The more restrictive of two visibilities (used for internal notes of a ticket)."""
     rank = {"public": 0, "internal": 1}
     return a if rank.get(a, 2) >= rank.get(b, 2) else b
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who is asking: the teams they belong to, and whether they are an agent or a customer."""
-
-    teams: frozenset[str] = frozenset()
-    customer_facing: bool = False
-
-    @classmethod
-    def agent(cls, *teams: str) -> Audience:
-        return cls(teams=frozenset(t.strip().lower() for t in teams if t.strip()))
-
-    @classmethod
-    def customer(cls) -> Audience:
-        return cls(customer_facing=True)
-
-    def flag_keys(self) -> list[str]:
-        """Chunk flag keys any one of which lets this audience see a chunk."""
-        if self.customer_facing:
-            return ["vis_public"]
-        return ["vis_internal", *(f"vis_team_{t}" for t in sorted(self.teams))]
-
-    def can_see(self, metadata: dict[str, object]) -> bool:
-        return any(metadata.get(key) is True for key in self.flag_keys())
-
-    def chroma_where(self) -> dict[str, object]:
-        clauses: list[dict[str, object]] = [{key: True} for key in self.flag_keys()]
-        return clauses[0] if len(clauses) == 1 else {"$or": clauses}

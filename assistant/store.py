@@ -6,10 +6,12 @@ model, is never used.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 import chromadb
@@ -21,8 +23,8 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import PrivateAttr
 
 from assistant.errors import ErrorCode, KbassistError
-from assistant.retrieval import RetrievedChunk
 from assistant.settings import Settings
+from assistant.types import Audience, RetrievedChunk
 
 
 def _chroma_settings() -> ChromaSettings:
@@ -31,6 +33,32 @@ def _chroma_settings() -> ChromaSettings:
 
 
 _PAGE = 5000  # rows per Chroma get()
+GENERATION_FILE = "generation"
+
+
+def bump_generation(data_dir: Path) -> str:
+    """Mark the store as changed; derived indexes built for an older generation are stale."""
+    generation = uuid.uuid4().hex
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / GENERATION_FILE).write_text(generation)
+    return generation
+
+
+def read_generation(data_dir: Path) -> str:
+    path = data_dir / GENERATION_FILE
+    return path.read_text().strip() if path.exists() else ""
+
+
+class DerivedIndex(Protocol):
+    """An index built from the store's chunks (the BM25 indexes), rebuilt after a change."""
+
+    def rebuild(self, store: ChunkStore) -> int:
+        """Rebuild from every chunk in ``store``; returns the entries indexed."""
+        ...
+
+    def is_current(self) -> bool:
+        """Whether the index reflects the store's current generation."""
+        ...
 
 
 def make_client(settings: Settings) -> ClientAPI:
@@ -132,13 +160,22 @@ class ChunkStore:
             counts[str(metadata.get(key, ""))] += 1
         return counts
 
-    def iter_metadata(self) -> Any:
+    def iter_metadata(self) -> Iterator[dict[str, Any]]:
+        for _, _, metadata in self.iter_rows(include_text=False):
+            yield metadata
+
+    def iter_rows(self, include_text: bool = True) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every chunk as (id, text, metadata), a page of Chroma rows at a time ("" as text
+        without ``include_text``)."""
+        include: Any = ["documents", "metadatas"] if include_text else ["metadatas"]
         offset = 0
         while True:
-            page = self.collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            page = self.collection.get(include=include, limit=_PAGE, offset=offset)
             metadatas = page["metadatas"] or []
-            yield from (dict(m) for m in metadatas)
-            if len(metadatas) < _PAGE:
+            texts = page["documents"] or [""] * len(metadatas)
+            for chunk_id, text, metadata in zip(page["ids"], texts, metadatas, strict=True):
+                yield chunk_id, text or "", dict(metadata or {})
+            if len(page["ids"]) < _PAGE:
                 return
             offset += _PAGE
 
@@ -146,6 +183,22 @@ class ChunkStore:
         got = self.collection.get(ids=chunk_ids, include=["documents", "metadatas"])
         rows = zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
         return [ChunkHit(i, d or "", dict(m or {}), 0.0) for i, d, m in rows]
+
+    def hydrate(self, chunk_ids: list[str]) -> dict[str, RetrievedChunk]:
+        """The chunks as the store holds them now (text and metadata), by id; unknown ids are
+        left out."""
+        return {h.chunk_id: h.retrieved() for h in self.get_chunks(chunk_ids)}
+
+    def visibilities(self, chunk_ids: list[str]) -> dict[str, str]:
+        """The visibility of each chunk (``public``, ``internal``, ``team:…``), by id."""
+        if not chunk_ids:
+            return {}
+        got = self.collection.get(ids=chunk_ids, include=["metadatas"])
+        metadatas = got["metadatas"] or []
+        return {
+            i: str((m or {}).get("visibility", ""))
+            for i, m in zip(got["ids"], metadatas, strict=True)
+        }
 
     def document_chunks(
         self, doc_id: str, allowed: Callable[[dict[str, Any]], bool]
@@ -160,6 +213,10 @@ class ChunkStore:
         hits = [ChunkHit(i, d or "", dict(m or {}), 0.0) for i, d, m in rows]
         hits = [h for h in hits if allowed(h.metadata)]
         return sorted(hits, key=lambda h: int(h.metadata.get("chunk_index", 0)))
+
+    def siblings(self, doc_id: str, audience: Audience) -> list[RetrievedChunk]:
+        """The chunks of one document that ``audience`` may see, in chunk order."""
+        return [h.retrieved() for h in self.document_chunks(doc_id, audience.can_see)]
 
     def query(
         self, embedding: list[float], k: int, where: dict[str, Any] | None = None

@@ -23,8 +23,7 @@ from llama_index.core.schema import Document, TransformComponent
 from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from assistant.embedding import Embedder
-from assistant.retrieval.lexical import LexicalIndex, bump_generation
-from assistant.store import ChunkStore
+from assistant.store import ChunkStore, DerivedIndex, bump_generation
 from ingest.chunking import StructureChunker
 from ingest.model import IngestIssue
 from ingest.sources import Limits, read_sources
@@ -90,7 +89,7 @@ class Ingestor:
         limits: Limits | None = None,
         chunker: TransformComponent | None = None,
         slab_size: int = 256,
-        indexes: Sequence[LexicalIndex] = (),
+        indexes: Sequence[DerivedIndex] = (),
     ) -> None:
         self.store = store
         self.embedder = embedder

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,43 +26,23 @@ from llama_index.retrievers.bm25 import BM25Retriever
 
 from assistant.retrieval import Query, RetrievedChunk
 from assistant.retrieval.filters import matches
-from assistant.store import ChunkStore
+from assistant.store import GENERATION_FILE, ChunkStore, bump_generation, read_generation
 from assistant.text import split_sentences, windows
 
 # Chunk metadata a window keeps: what filters and ranking need, not the whole node.
 _WINDOW_KEYS = ("doc_id", "source_type", "product", "tags", "visibility", "review_by", "title")
 
-GENERATION_FILE = "generation"
 _MASKS_KEPT = 32  # audience/filter masks cached per index
-
-
-def bump_generation(data_dir: Path) -> str:
-    """Mark the store as changed; derived indexes built for an older generation are stale."""
-    generation = uuid.uuid4().hex
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / GENERATION_FILE).write_text(generation)
-    return generation
-
-
-def read_generation(data_dir: Path) -> str:
-    path = data_dir / GENERATION_FILE
-    return path.read_text().strip() if path.exists() else ""
 
 
 def store_nodes(store: ChunkStore) -> list[BaseNode]:
     """Every chunk in the store as a LlamaIndex node (text and metadata)."""
     nodes: list[BaseNode] = []
-    offset, page = 0, 5000
-    while True:
-        got = store.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
-        rows = zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
-        for chunk_id, text, metadata in rows:
-            node = metadata_dict_to_node(dict(metadata), text=text or "")
-            node.id_ = chunk_id
-            nodes.append(node)
-        if len(got["ids"]) < page:
-            return nodes
-        offset += page
+    for chunk_id, text, metadata in store.iter_rows():
+        node = metadata_dict_to_node(metadata, text=text)
+        node.id_ = chunk_id
+        nodes.append(node)
+    return nodes
 
 
 class LexicalIndex:
