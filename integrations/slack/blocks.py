@@ -1,14 +1,18 @@
 """Block Kit for a suggestion: pure functions, no Slack calls.
 
-A message shows the answer, its citations as ``<url|title>`` links, the next actions, the reply
-draft and the confidence, then buttons whose ``value`` is the suggestion id. After a decision the
-message keeps the answer (or the agent's own text) and says who decided.
+A message shows the answer, its citations as ``<url|title>`` links with their snippets, the next
+actions, the reply draft and the confidence, then buttons whose ``value`` is the suggestion id.
+After a decision the message keeps the answer (or the agent's own text) and says who decided.
+
+Knowledge-base text (answer, snippets, actions, draft) is Markdown: it goes through
+``to_mrkdwn``, which also escapes Slack's control characters and keeps mentions inert.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
+from assistant.formatting import slack_escape, slack_link, to_mrkdwn
 from assistant.suggestion import Citation, Suggestion
 
 Block = dict[str, Any]
@@ -21,26 +25,32 @@ DECIDE_BLOCK = "kb_decide"
 
 _SECTION_MAX = 2900  # Slack allows 3000 characters in a section's text
 _FALLBACK_MAX = 3000
+_SNIPPET_MAX = 200
 
 Decided = Literal["accept", "edit", "override"]
 
 
 def escape(text: str) -> str:
-    """Slack's three control characters in mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Plain text (not Markdown) for mrkdwn: Slack's three control characters escaped."""
+    return slack_escape(text)
 
 
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most ``limit`` characters of mrkdwn, never cut inside a ``<link>`` or an ``&entity;``."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    amp = cut.rfind("&")
+    if amp >= 0 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut.rstrip() + "…"
 
 
 def link(url: str, title: str) -> str:
-    """``<url|title>`` for an http(s) URL; the bare (escaped) title otherwise."""
-    label = escape(title or url).replace("|", "¦")
-    if not url.startswith(("https://", "http://")):
-        return label
-    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    return f"<{safe}|{label}>"
+    """``<url|title>`` for an http(s) or mailto URL; the bare (escaped) title otherwise."""
+    return slack_link(url, title or url)
 
 
 def _section(text: str) -> Block:
@@ -67,7 +77,7 @@ def _button(action_id: str, label: str, suggestion_id: str, style: str | None = 
 
 
 def answer_block(suggestion: Suggestion) -> Block:
-    text = escape(suggestion.answer)
+    text = to_mrkdwn(suggestion.answer)
     if suggestion.abstained:
         why = f"\n_{escape(suggestion.reason)}_" if suggestion.reason else ""
         return _section(f":thinking_face: {text}{why}")
@@ -81,10 +91,18 @@ def citation_line(citation: Citation) -> str:
     return f"[{citation.index}] {link(citation.url, citation.title)}{where}{stale}"
 
 
+def snippet_line(citation: Citation) -> str:
+    """The citation's snippet as one quoted mrkdwn line ("" when it has none)."""
+    snippet = " ".join(to_mrkdwn(citation.snippet).split())
+    return f">{clip(snippet, _SNIPPET_MAX)}" if snippet else ""
+
+
 def citation_blocks(suggestion: Suggestion) -> list[Block]:
     if not suggestion.citations:
         return []
-    lines = "\n".join(citation_line(c) for c in suggestion.citations)
+    lines = "\n".join(
+        "\n".join(filter(None, (citation_line(c), snippet_line(c)))) for c in suggestion.citations
+    )
     return [_section(f"*Sources*\n{lines}")]
 
 
@@ -94,14 +112,14 @@ def next_action_blocks(suggestion: Suggestion) -> list[Block]:
     lines = []
     for action in suggestion.next_actions:
         cite = f" [{action.citation}]" if action.citation else ""
-        lines.append(f"• {escape(action.label)} _({action.kind})_{cite}")
+        lines.append(f"• {to_mrkdwn(action.label)} _({action.kind})_{cite}")
     return [_section("*Next actions*\n" + "\n".join(lines))]
 
 
 def draft_blocks(suggestion: Suggestion) -> list[Block]:
     if not suggestion.reply_draft.strip():
         return []
-    quoted = "\n".join(f">{line}" for line in escape(suggestion.reply_draft).splitlines())
+    quoted = "\n".join(f">{line}" for line in to_mrkdwn(suggestion.reply_draft).splitlines())
     return [_section(f"*Reply draft*\n{quoted}")]
 
 
@@ -151,18 +169,19 @@ def decided_blocks(
         body = [answer_block(suggestion), *citation_blocks(suggestion)]
         line = f":white_check_mark: Accepted by <@{agent}>"
     elif action == "edit":
-        body = [_section(escape(text or "")), *citation_blocks(suggestion)]
+        body = [_section(to_mrkdwn(text or "")), *citation_blocks(suggestion)]
         line = f":pencil2: Edited by <@{agent}>"
     else:
-        body = [_section(escape(text or ""))]
+        body = [_section(to_mrkdwn(text or ""))]
         why = f": {escape(reason)}" if reason else ""
         line = f":arrows_counterclockwise: Overridden by <@{agent}>{why}"
     return [*body, _context(line), buttons(suggestion_id, accept=False)]
 
 
 def fallback_text(text: str) -> str:
-    """The notification text that goes with blocks."""
-    return clip(text, _FALLBACK_MAX)
+    """The notification text that goes with blocks (Slack reads it as mrkdwn too, so a raw
+    ``<!channel>`` in it would ping the channel)."""
+    return clip(to_mrkdwn(text), _FALLBACK_MAX)
 
 
 def asked(question: str, by: str | None = None) -> str:

@@ -77,6 +77,41 @@ def test_abstention_and_long_answers() -> None:
     assert len(long["text"]["text"]) <= 3000
 
 
+def test_markdown_from_the_knowledge_base_is_slack_mrkdwn() -> None:
+    citation = (
+        suggestion()
+        .citations[0]
+        .model_copy(update={"snippet": "**Refund** the\n*second* charge <@U999>", "stale": False})
+    )
+    action = NextAction(label="Open **Payments** > `Refunds`", kind="link", playbook_id="pb")
+    s = suggestion(
+        answer="Refund **the duplicate** via [Payments](https://app.example.com/pay) [1].",
+        citations=[citation],
+        next_actions=[action],
+        reply_draft="Hi,\nsee [our guide](javascript:alert(1)) **today**.",
+    )
+    text = "\n".join(b["text"]["text"] for b in blocks.suggestion_blocks(s, "s-1") if "text" in b)
+    assert "Refund *the duplicate* via <https://app.example.com/pay|Payments> [1]." in text
+    assert "\n>*Refund* the _second_ charge &lt;@U999&gt;" in text  # the snippet, one line
+    assert "• Open *Payments* &gt; `Refunds` _(link)_" in text
+    assert ">Hi,\n>see our guide *today*." in text
+    assert "**" not in text and "javascript" not in text
+
+
+def test_clipping_never_cuts_a_link_or_an_entity() -> None:
+    long = "word " * 600 + "[guide](https://help.example.com/a-long-path)"
+    clipped = blocks.answer_block(suggestion(answer=long))["text"]["text"]
+    assert clipped.endswith("…") and clipped.count("<") == clipped.count(">")
+    assert blocks.clip("a &amp; b", 5) == "a…"
+    assert blocks.clip("see <https://x.example.com|x>", 12) == "see…"
+
+
+def test_notification_text_cannot_ping_a_channel() -> None:
+    text = blocks.fallback_text("Refund <!channel> **now** @here")
+    assert "<!channel>" not in text and "@here" not in text
+    assert text.startswith("Refund &lt;!channel&gt; *now*")
+
+
 def test_decided_blocks_say_who_decided() -> None:
     s = suggestion()
     accepted = blocks.decided_blocks(s, "s-1", "accept", "U1")
