@@ -15,7 +15,12 @@ from openai.types.chat import ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
 
 from assistant.answerers import AnswerContext, AnswererError
-from assistant.answerers.llm_output import abstention, build_suggestion, parse_output
+from assistant.answerers.llm_output import (
+    MIN_OVERLAP,
+    abstention,
+    build_suggestion,
+    parse_output,
+)
 from assistant.answerers.llm_prompt import (
     PROMPT_NAME,
     PROMPT_VARIABLES,
@@ -45,7 +50,7 @@ class LLMAnswerer:
         model: str,
         prompt: PromptTemplate,
         *,
-        min_support: float = 0.5,
+        min_overlap: float = MIN_OVERLAP,
         max_history_turns: int = 10,
         temperature: float | None = None,
     ) -> None:
@@ -59,7 +64,7 @@ class LLMAnswerer:
         self.client = client
         self.model = model
         self.prompt = prompt
-        self.min_support = min_support
+        self.min_overlap = min_overlap
         self.max_history_turns = max_history_turns
         self.temperature = temperature
 
@@ -90,7 +95,7 @@ class LLMAnswerer:
         except AnswererError as err:
             log.warning("llm answerer failed: %s", err.reason)
             raise
-        return build_suggestion(output, passages, name=self.name, min_support=self.min_support)
+        return build_suggestion(output, passages, name=self.name, min_overlap=self.min_overlap)
 
     def _complete(self, rendered: RenderedPrompt) -> str | None:
         messages: list[ChatCompletionMessageParam] = [

@@ -1,8 +1,9 @@
 """What the LLM answerer keeps of the model's reply: parsed, every cited sentence checked.
 
-The model's word is never taken for a citation: indices outside 1..n are dropped, each sentence must
-be supported (``common.support``) by one of its cited passages, and the reply draft keeps only
-sentences backed by public passages or short courtesy lines.
+The model's word is never taken for a citation: indices outside 1..n are dropped, and every fact
+of a sentence (numbers, durations, amounts, negations, opposites, names: ``facts.check``) must be
+in the passages it cites, which must also share a few of its words. The reply draft keeps only
+sentences backed by public passages, or short courtesy lines.
 """
 
 from __future__ import annotations
@@ -15,18 +16,14 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ValidationError
 
 from assistant.answerers import AnswererError
-from assistant.answerers.common import (
-    citation_for,
-    is_public,
-    next_actions,
-    snippet,
-    support,
-)
+from assistant.answerers.common import citation_for, is_public, next_actions, snippet
+from assistant.answerers.facts import FactCheck, check
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Suggestion
 from assistant.text import split_sentences
 
 COURTESY_MAX_WORDS = 12
+MIN_OVERLAP = 0.3  # of a sentence's content words in its passages: a floor against fabrication
 NO_COVERAGE = "The knowledge base does not cover this question."
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _MARKERS_AFTER_END = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
@@ -79,12 +76,16 @@ def _short(text: str) -> str:
     return snippet(text, 80)
 
 
-def _supported(claim: Claim, cites: list[int], chunks: list[RetrievedChunk], least: float) -> bool:
-    return any(support(claim.text, _passage_text(chunks[i - 1])) >= least for i in cites)
+def fact_check(claim: Claim, cites: list[int], chunks: list[RetrievedChunk]) -> FactCheck:
+    """``claim`` checked against the passages it cites, taken together."""
+    cited = (chunks[i - 1] for i in cites)
+    return check(claim.text, "\n".join(f"{c.title}\n{c.section}\n{c.text}" for c in cited))
 
 
-def _passage_text(chunk: RetrievedChunk) -> str:
-    return f"{chunk.title}\n{chunk.text}"
+def _why(result: FactCheck) -> str:
+    if result.unsupported:
+        return "; ".join(str(item) for item in result.unsupported)
+    return f"too few of its words are in them ({result.overlap:.0%})"
 
 
 def _with_markers(claim: Claim) -> str:
@@ -96,7 +97,7 @@ def _with_markers(claim: Claim) -> str:
 @dataclass
 class Checker:
     passages: list[RetrievedChunk]
-    min_support: float
+    min_overlap: float
     warnings: list[str]
 
     def valid(self, claim: Claim, where: str) -> list[int]:
@@ -105,6 +106,15 @@ class Checker:
             listed = ", ".join(f"[{i}]" for i in bad)
             self.warnings.append(f"{where}: dropped citation {listed} (no such passage)")
         return [i for i in claim.cites if 1 <= i <= len(self.passages)]
+
+    def unsupported(self, claim: Claim, cites: list[int], where: str) -> bool:
+        """Whether the cited passages fail ``claim`` (then a warning says what they lack)."""
+        result = fact_check(claim, cites, self.passages)
+        if result.holds(self.min_overlap):
+            return False
+        problem = f"removed a sentence its passages do not support ({_why(result)})"
+        self.warnings.append(f"{where}: {problem}: '{_short(claim.text)}'")
+        return True
 
     def answer(self, sentences: list[LLMSentence]) -> tuple[list[Claim], int]:
         """The supported answer sentences (with their valid citations) and how many were given."""
@@ -115,10 +125,7 @@ class Checker:
             if not valid:
                 what = "a sentence citing no real passage" if claim.cites else "an uncited sentence"
                 self.warnings.append(f"answer: removed {what}: '{_short(claim.text)}'")
-            elif not _supported(claim, valid, self.passages, self.min_support):
-                problem = "removed a sentence its passages do not support"
-                self.warnings.append(f"answer: {problem}: '{_short(claim.text)}'")
-            else:
+            elif not self.unsupported(claim, valid, "answer"):
                 kept.append(Claim(claim.text, tuple(valid)))
         return kept, len(given)
 
@@ -135,20 +142,18 @@ class Checker:
             valid = self.valid(claim, "reply draft")
             if any(not is_public(self.passages[i - 1]) for i in valid):
                 self.warnings.append("reply draft: removed a sentence citing a non-public passage")
-            elif valid and not _supported(claim, valid, self.passages, self.min_support):
-                self.warnings.append("reply draft: removed a sentence its passages do not support")
-            elif valid:
+            elif valid and not self.unsupported(claim, valid, "reply draft"):
                 kept.append(claim.text)
         return " ".join(kept)
 
 
 def build_suggestion(
-    output: LLMOutput, passages: list[RetrievedChunk], *, name: str, min_support: float
+    output: LLMOutput, passages: list[RetrievedChunk], *, name: str, min_overlap: float
 ) -> Suggestion:
     if output.abstain:
         reason = (output.abstain_reason or "").strip() or "the passages do not cover the question"
         return abstention(name, reason)
-    checker = Checker(passages, min_support, [])
+    checker = Checker(passages, min_overlap, [])
     kept, given = checker.answer(output.answer)
     if not kept:
         why = "the llm gave no answer" if not given else "no sentence was supported by its sources"
