@@ -66,6 +66,7 @@ _SEGMENT_END = frozenset(
 )
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 _OPENERS = tuple(".:;!?(—–-")
+_DIGIT_INITIALS = dict(zip("123456789", "ottffssen", strict=True))  # one, two, three...
 CURRENCY_CODES = frozenset(
     ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "INR", "SEK", "NOK", "DKK"]
 )
@@ -100,9 +101,10 @@ def _has(flat: str, phrase: str) -> bool:
     return bool(re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", flat))
 
 
-def _menu_path(match: str) -> list[str]:
-    """The segments of a matched path, trimmed to what names menu items: the capitalised words
-    before the first separator, and the last segment up to a word like "and" or "click"."""
+def _menu_paths(match: str) -> list[list[str]]:
+    """What a matched path may name, most words first: the last segment ends before a word like
+    "and" or "click", and the first is one of the runs of capitalised words before the first
+    separator ("Open Settings > Users" may be "Settings > Users")."""
     segments = [s.split() for s in re.split(_SEP, match)]
     first = segments[0]
     start = len(first) - 1
@@ -113,14 +115,26 @@ def _menu_path(match: str) -> list[str]:
         if word.lower().strip(".,;:!?") in _SEGMENT_END:
             break
         last.append(word.strip(".,;:!?"))
-    return [" ".join(first[start:]), *(" ".join(s) for s in segments[1:-1]), " ".join(last)]
+    rest = [*(" ".join(s) for s in segments[1:-1]), " ".join(last)]
+    return [[" ".join(first[i:]), *rest] for i in range(start, len(first))]
 
 
-def _labelled(claim: str, flat: str) -> tuple[list[Unsupported], list[tuple[int, int]]]:
+def _spelled(code: str) -> str | None:
+    """The initials "2FA" stands for ("tfa": two-factor authentication); None for other codes."""
+    if code[0] in _DIGIT_INITIALS and code[1:].isalpha():
+        return _DIGIT_INITIALS[code[0]] + code[1:]
+    return None
+
+
+def _labelled(
+    claim: str, flat: str, initials: str
+) -> tuple[list[Unsupported], list[tuple[int, int]]]:
     problems, spans = [], []
     for match in _CODE.finditer(claim):
         spans.append(match.span())
-        if not _has(flat, match.group(0).lower()):
+        code = match.group(0).lower()
+        spelled = _spelled(code)
+        if not _has(flat, code) and not (spelled and spelled in initials):
             problems.append(Unsupported("code", match.group(0)))
     for match in _LABEL.finditer(claim):
         spans.append(match.span())
@@ -129,12 +143,12 @@ def _labelled(claim: str, flat: str) -> tuple[list[Unsupported], list[tuple[int,
         if wanted and not re.search(_SEP, label) and not _has(flat, wanted):
             problems.append(Unsupported("label", label))
     for match in _PATH.finditer(claim.replace("**", "  ")):
-        segments = _menu_path(match.group(0))
-        if not all(segment[:1].isupper() for segment in segments):
-            continue  # "amounts > 500 USD" compares, menu items are capitalised
+        paths = [" > ".join(path) for path in _menu_paths(match.group(0))]
+        if not all(segment[:1].isupper() for segment in paths[-1].split(" > ")):
+            continue  # "amounts > 500 USD" compares; menu items are capitalised
         spans.append(match.span())
-        if not _has(flat, " > ".join(segments).lower()):
-            problems.append(Unsupported("menu path", " > ".join(segments)))
+        if not any(_has(flat, path.lower()) for path in paths):
+            problems.append(Unsupported("menu path", paths[-1]))
     return problems, spans
 
 
@@ -153,9 +167,9 @@ def _named(word: str, words: set[str], initials: str) -> bool:
 def name_conflicts(claim: str, passage: str) -> list[Unsupported]:
     """Codes, labels, menu paths and capitalised terms of ``claim`` that ``passage`` lacks."""
     flat = _flat(passage)
-    problems, spans = _labelled(claim, flat)
     sequence = re.findall(r"[a-z0-9]+", passage.lower())
     words, initials = set(sequence), _initials(sequence)
+    problems, spans = _labelled(claim, flat, initials)
     for match in _CAPITALISED.finditer(claim):
         word, at = match.group(0).rstrip("'’-"), match.start()
         before = claim[:at].rstrip(" *\"“'‘[")

@@ -92,10 +92,10 @@ class LLMAnswerer:
         rendered = self.prompt.render(prompt_values(context, passages, self.max_history_turns))
         try:
             output = parse_output(self._complete(rendered))
+            return build_suggestion(output, passages, name=self.name, min_overlap=self.min_overlap)
         except AnswererError as err:
             log.warning("llm answerer failed: %s", err.reason)
             raise
-        return build_suggestion(output, passages, name=self.name, min_overlap=self.min_overlap)
 
     def _complete(self, rendered: RenderedPrompt) -> str | None:
         messages: list[ChatCompletionMessageParam] = [

@@ -25,6 +25,7 @@ from assistant.text import split_sentences
 COURTESY_MAX_WORDS = 12
 MIN_OVERLAP = 0.3  # of a sentence's content words in its passages: a floor against fabrication
 NO_COVERAGE = "The knowledge base does not cover this question."
+UNSUPPORTED = "llm answer not supported by its passages"
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _MARKERS_AFTER_END = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
 _TRAILING_PUNCT = re.compile(r"^(.*?)([.!?:;]*)$", re.DOTALL)
@@ -155,9 +156,8 @@ def build_suggestion(
         return abstention(name, reason)
     checker = Checker(passages, min_overlap, [])
     kept, given = checker.answer(output.answer)
-    if not kept:
-        why = "the llm gave no answer" if not given else "no sentence was supported by its sources"
-        return abstention(name, why, checker.warnings)
+    if not kept:  # a failure like any other: the fallback answers from the same passages
+        raise AnswererError(UNSUPPORTED if given else "llm gave no answer")
     cited = sorted({i for claim in kept for i in claim.cites})
     chunks = [(i, passages[i - 1]) for i in cited]
     confidence = min(max(output.confidence, 0.0), 1.0, len(kept) / given)
@@ -173,12 +173,7 @@ def build_suggestion(
     )
 
 
-def abstention(name: str, reason: str, warnings: list[str] | None = None) -> Suggestion:
+def abstention(name: str, reason: str) -> Suggestion:
     return Suggestion(
-        answer=NO_COVERAGE,
-        confidence=0.0,
-        abstained=True,
-        reason=reason,
-        answerer=name,
-        warnings=list(warnings or []),
+        answer=NO_COVERAGE, confidence=0.0, abstained=True, reason=reason, answerer=name
     )

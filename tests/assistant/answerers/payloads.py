@@ -73,6 +73,44 @@ def internal_ticket() -> RetrievedChunk:
     )
 
 
+RESET_TEXT = (
+    "Request a new link. Only the newest link works: older links stop working as soon as you "
+    "request another one.\n"
+    "Reset links expire 60 minutes after they are sent, or as soon as they have been used. "
+    "A password reset does not turn off two-factor authentication (2FA)."
+)
+PLANS_TEXT = (
+    "Ledgerly has three plans: **Starter**, **Growth** and **Enterprise**. Go to "
+    "**Settings > Subscription** and click **Change plan**. The Starter plan includes up to 2 "
+    "users; upgrade to Growth to add more people. SAML SSO is available on the **Enterprise** "
+    "plan only. Support agents cannot turn off two-factor authentication on request."
+)
+
+
+def public_article(doc_id: str, title: str, text: str) -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=f"{doc_id}#0",
+        doc_id=doc_id,
+        text=text,
+        metadata={
+            "source_type": "article",
+            "title": title,
+            "url": f"https://help.example.com/articles/{doc_id}",
+            "section": title,
+            "visibility": "public",
+        },
+        score=0.9,
+    )
+
+
+def fact_passages() -> list[RetrievedChunk]:
+    """[1] password reset links, [2] plans and 2FA: both public, for the fact-check tests."""
+    return [
+        public_article("kb-1001", "Reset your password", RESET_TEXT),
+        public_article("kb-1021", "Change your Ledgerly plan", PLANS_TEXT),
+    ]
+
+
 def passages() -> list[RetrievedChunk]:
     return [article(), playbook(), internal_ticket()]
 

@@ -191,13 +191,19 @@ def test_an_unsupported_cited_sentence_is_removed_with_a_warning(
     assert got.confidence == pytest.approx(0.5)  # capped by 1 supported sentence of 2
 
 
-def test_nothing_supported_abstains(
+def test_nothing_supported_falls_back(
     openai_server: FakeOpenAIServer, make_answerer: MakeAnswerer
 ) -> None:
     openai_server.reply(output(answer=[sentence("Offer a free month of premium [1].", 1)]))
-    got = make_answerer().answer(context(), passages())
-    assert got.abstained and got.citations == [] and got.confidence == 0.0
-    assert got.reply_draft == "" and got.warnings
+    openai_server.reply(output(answer=[], reply=[]))
+    answerer = FallbackAnswerer(make_answerer(), StandIn())
+    got = answerer.answer(context(), passages())
+    assert (got.answerer, got.fallback_reason) == (
+        "standin",
+        "llm answer not supported by its passages",
+    )
+    got = answerer.answer(context(), passages())
+    assert (got.answerer, got.fallback_reason) == ("standin", "llm gave no answer")
 
 
 def test_the_model_may_abstain(
