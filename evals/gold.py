@@ -2,8 +2,13 @@
 
 A gold item is one question (or ticket) with the documents that answer it, the documents the
 asker must never be shown, the reference answer, the expected next-action kinds and whether the
-knowledge base can answer it at all. ``load_gold`` reads the project's format; ``load_beir`` turns
-``corpus.jsonl`` / ``queries.jsonl`` / ``qrels.tsv`` into the same items.
+knowledge base can answer it at all. Optional answer annotations: ``must_contain`` (facts a
+correct answer states, e.g. "60 minutes"), ``top_citation`` (the documents an answer should cite
+first; by default the relevant documents of the highest grade) and ``playbook`` (the playbook
+whose next actions fit, or ``none`` when no playbook's actions should be suggested).
+
+``load_gold`` reads the project's format; ``load_beir`` turns ``corpus.jsonl`` /
+``queries.jsonl`` / ``qrels.tsv`` into the same items.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from assistant.errors import ErrorCode, KbassistError, validation_problems
 from assistant.suggestion import ActionKind, AskRequest, Ticket, Turn
 
 Split = Literal["dev", "test"]
+NO_PLAYBOOK = "none"  # ``playbook: none``: no playbook's actions fit this item
 
 
 class GoldItem(BaseModel):
@@ -41,6 +47,9 @@ class GoldItem(BaseModel):
     team: list[str] = Field(default_factory=list)
     split: Split = "test"  # an item not marked dev is never used for tuning
     tags: list[str] = Field(default_factory=list)
+    must_contain: list[str] = Field(default_factory=list)
+    top_citation: list[str] = Field(default_factory=list)
+    playbook: str | None = None  # None: not annotated, so next actions are not scored
 
     @field_validator("id", mode="before")
     @classmethod
@@ -66,7 +75,14 @@ class GoldItem(BaseModel):
                 raise ValueError(f"grade of '{doc}' must be >= 0, got {grade}")
         return value
 
-    @field_validator("team", "tags", mode="before")
+    @field_validator("must_contain")
+    @classmethod
+    def _facts(cls, value: list[str]) -> list[str]:
+        if any(not fact.strip() for fact in value):
+            raise ValueError("a fact is empty")
+        return value
+
+    @field_validator("team", "tags", "top_citation", mode="before")
     @classmethod
     def _string_or_list(cls, value: object) -> object:
         if value is None:
@@ -88,7 +104,32 @@ class GoldItem(BaseModel):
         both = sorted(set(self.forbidden) & set(self.relevant_docs()))
         if both:
             raise ValueError(f"documents both relevant and forbidden: {', '.join(both)}")
+        self._consistent_annotations()
         return self
+
+    def _consistent_annotations(self) -> None:
+        if not self.answerable and (self.must_contain or self.top_citation):
+            raise ValueError("an unanswerable item has no facts or top citation to expect")
+        stray = sorted(set(self.top_citation) - set(self.relevant_docs()))
+        if stray:
+            raise ValueError(f"top citation not among the relevant documents: {', '.join(stray)}")
+        if self.playbook in self.forbidden:
+            raise ValueError(f"playbook '{self.playbook}' is also forbidden")
+        if self.playbook == NO_PLAYBOOK and self.next_actions:
+            raise ValueError("next actions are expected, so the playbook cannot be 'none'")
+
+    def expected_top(self) -> set[str]:
+        """The documents an answer should cite first: ``top_citation``, else the relevant
+        documents of the highest grade (empty when nothing is relevant)."""
+        if self.top_citation:
+            return set(self.top_citation)
+        relevant = self.relevant_docs()
+        best = max(relevant.values(), default=0.0)
+        return {doc for doc, grade in relevant.items() if grade == best}
+
+    def expected_playbook(self) -> str | None:
+        """The playbook whose actions fit; None for ``playbook: none`` (or no annotation)."""
+        return None if self.playbook in (None, NO_PLAYBOOK) else self.playbook
 
     def text(self) -> str:
         return self.request().text()

@@ -1,4 +1,5 @@
-"""Writing an ``EvalReport``: ``report.json``, ``report.md`` and ``retrieval.png``."""
+"""Writing an ``EvalReport``: ``report.json``, ``report.md``, ``retrieval.png`` and
+``reliability.png``."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from evals.quality import QUALITY_SPLIT
 from evals.runner import RETRIEVAL_METRICS, EvalReport
 
 JSON_FILE, MARKDOWN_FILE, CHART_FILE = "report.json", "report.md", "retrieval.png"
+RELIABILITY_FILE = "reliability.png"
 CHART_METRICS = (("ndcg@10", "nDCG@10"), ("recall@10", "Recall@10"), ("mrr@10", "MRR@10"))
 MD_FAILURES = 100  # failed questions listed in report.md (all of them are in report.json)
 
@@ -34,6 +37,8 @@ def report_dict(report: EvalReport) -> dict[str, Any]:
         "answers": report.answers,
         "abstention": report.abstention,
         "calibration": report.calibration,
+        "answer_quality": report.answer_quality,
+        "reliability": report.reliability,
         "failures": [asdict(f) for f in report.failures],
         "settings": report.settings,
         "predictions": [asdict(p) for p in report.predictions],
@@ -93,6 +98,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines += ["", "## Abstention (abstaining is the positive class)", ""]
         lines += _table(["metric", "value"], _metric_rows(data["abstention"]))
     lines += _calibration(data.get("calibration"))
+    lines += _quality(data.get("answer_quality"), data.get("reliability") or [])
     lines += _failures(data.get("failures", []))
     return "\n".join(lines) + "\n"
 
@@ -114,6 +120,26 @@ def _calibration(calibration: dict[str, Any] | None) -> list[str]:
         rows.append(["test, current", calibration["test_at_current"]])
     keys = ["precision", "recall", "f1", "tp", "fp", "fn", "tn"]
     lines += _table(["", *keys], [[label, *(_cell(s[k]) for k in keys)] for label, s in rows])
+    return lines
+
+
+def _quality(quality: dict[str, Any] | None, bins: list[dict[str, Any]]) -> list[str]:
+    if not quality:
+        return []
+    lines = ["", f"## Answer quality ({QUALITY_SPLIT} items, full assistant)", ""]
+    lines += _table(["metric", "value"], _metric_rows(quality))
+    if bins:
+        lines += ["", f"Reliability ({RELIABILITY_FILE}): confidence against correctness.", ""]
+        rows = [
+            [
+                f"{_cell(b['lower'])}-{_cell(b['upper'])}",
+                str(b["count"]),
+                _cell(b["confidence"]),
+                _cell(b["accuracy"]),
+            ]
+            for b in bins
+        ]
+        lines += _table(["confidence bin", "items", "mean confidence", "correct"], rows)
     return lines
 
 
@@ -164,16 +190,63 @@ def plot_retrieval(data: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def plot_reliability(data: dict[str, Any], path: Path) -> None:
+    """A reliability diagram: the share of correct suggestions per confidence bin against the
+    diagonal of perfect calibration, with the number of suggestions in each bin."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bins = data.get("reliability") or []
+    ece = (data.get("answer_quality") or {}).get("ece")
+    fig, ax = plt.subplots(figsize=(5.5, 5.0), dpi=120)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated")
+    if bins:
+        width = bins[0]["upper"] - bins[0]["lower"]
+        bars = ax.bar(
+            [b["lower"] for b in bins],
+            [b["accuracy"] for b in bins],
+            width,
+            align="edge",
+            edgecolor="black",
+            alpha=0.7,
+            label="share correct",
+        )
+        ax.bar_label(bars, labels=[f"n={b['count']}" for b in bins], fontsize=7, padding=2)
+        ax.plot(
+            [b["confidence"] for b in bins],
+            [b["accuracy"] for b in bins],
+            marker="o",
+            color="black",
+            label="mean confidence of the bin",
+        )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.08)
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("share of suggestions correct")
+    shown = "n/a" if ece is None else f"{ece:.3f}"
+    ax.set_title(f"Reliability on {data['dataset']} ({QUALITY_SPLIT} items), ECE {shown}")
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 def write_report(data: dict[str, Any], out_dir: Path) -> dict[str, Path]:
-    """Write the three files of a report (``report_dict``'s form) into ``out_dir`` (created if
+    """Write the files of a report (``report_dict``'s form) into ``out_dir`` (created if
     needed); returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
         "json": out_dir / JSON_FILE,
         "markdown": out_dir / MARKDOWN_FILE,
         "chart": out_dir / CHART_FILE,
+        "reliability": out_dir / RELIABILITY_FILE,
     }
     paths["json"].write_text(json.dumps(data, indent=2) + "\n")
     paths["markdown"].write_text(render_markdown(data))
     plot_retrieval(data, paths["chart"])
+    plot_reliability(data, paths["reliability"])
     return paths

@@ -33,6 +33,7 @@ from evals.metrics import (
     rouge_l,
     token_f1,
 )
+from evals.quality import item_problems, observe, quality_metrics
 
 if TYPE_CHECKING:
     from integrations.wiring import Services
@@ -106,6 +107,10 @@ class Prediction:
     retrieved: list[str]
     actions: list[str]
     latency_ms: float
+    top_cited: str | None = None  # the document of the answer's first citation mark
+    first_source_type: str | None = None
+    action_playbooks: list[str] = field(default_factory=list)
+    unsafe_draft: list[str] = field(default_factory=list)  # sentences from internal/stale text
 
 
 @dataclass
@@ -129,6 +134,8 @@ class EvalReport:
     predictions: list[Prediction]
     forbidden_leaks: int = 0  # items where any configuration or the assistant showed one
     calibration: dict[str, Any] | None = None
+    answer_quality: Metrics = field(default_factory=dict)  # test items (evals.quality)
+    reliability: list[dict[str, Any]] = field(default_factory=list)  # confidence bins
 
 
 # ----------------------------------------------------------------------------- scoring
@@ -228,6 +235,7 @@ def rank(retriever: Retriever, item: GoldItem, k: int) -> Ranked:
 def predict(assistant: Suggester, item: GoldItem) -> Prediction:
     result = assistant.suggest(item.request(), item.audience())
     s = result.suggestion
+    seen = observe(s, result.retrieved)
     return Prediction(
         item_id=item.id,
         split=item.split,
@@ -239,6 +247,10 @@ def predict(assistant: Suggester, item: GoldItem) -> Prediction:
         retrieved=list(dict.fromkeys(c.doc_id for c in result.retrieved)),
         actions=list(dict.fromkeys(a.kind for a in s.next_actions)),
         latency_ms=result.latency_ms,
+        top_cited=seen.top_cited,
+        first_source_type=seen.first_source_type,
+        action_playbooks=seen.action_playbooks,
+        unsafe_draft=seen.unsafe_draft,
     )
 
 
@@ -285,7 +297,7 @@ def _answer_problems(item: GoldItem, p: Prediction) -> list[str]:
     shown = leaked(item, p.cited + p.retrieved)
     if shown:
         problems.append(f"assistant: forbidden document retrieved or cited: {', '.join(shown)}")
-    return problems
+    return problems + item_problems(item, p)
 
 
 def run_eval(
@@ -321,6 +333,7 @@ def run_eval(
         for item in items:
             predictions.append(predict(assistant, item))
             step(1)
+    quality, reliability = quality_metrics(items, predictions) if predictions else ({}, [])
     return EvalReport(
         dataset=dataset,
         items=len(items),
@@ -331,6 +344,8 @@ def run_eval(
         settings={"k": k, "default_config": default, **(settings or {})},
         predictions=predictions,
         forbidden_leaks=_leaky_items(items, ranked, predictions),
+        answer_quality=quality,
+        reliability=[dict(b) for b in reliability],
     )
 
 

@@ -159,3 +159,35 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 def test_question_too_long_is_reported_at_load_time() -> None:
     with pytest.raises(ValueError, match="question"):
         GoldItem(id="q", question="x" * 5000)
+
+
+def test_answer_annotations() -> None:
+    item = GoldItem(
+        id="q",
+        question="Charged twice?",
+        relevant={"pb-dup": 2, "kb-20": 2, "ticket-1": 1},
+        must_contain=["500 USD", "5 to 10 business days"],
+        next_actions=["refund"],
+        playbook="pb-dup",
+    )
+    assert item.expected_top() == {"pb-dup", "kb-20"}  # the highest grade
+    assert item.expected_playbook() == "pb-dup"
+    chosen = GoldItem(id="q", question="Q?", relevant={"kb-1": 2, "kb-2": 1}, top_citation=["kb-2"])
+    assert chosen.expected_top() == {"kb-2"} and chosen.playbook is None
+    assert GoldItem(id="q", question="Q?", playbook="none").expected_playbook() is None
+    assert GoldItem(id="q", question="Q?").expected_top() == set()
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"relevant": ["kb-1"], "top_citation": "kb-9"}, "top citation not among the relevant"),
+        ({"answerable": False, "must_contain": ["60 minutes"]}, "no facts or top citation"),
+        ({"relevant": ["kb-1"], "must_contain": [" "]}, "a fact is empty"),
+        ({"playbook": "pb-x", "forbidden": ["pb-x"]}, "playbook 'pb-x' is also forbidden"),
+        ({"playbook": "none", "next_actions": ["refund"]}, "cannot be 'none'"),
+    ],
+)
+def test_inconsistent_annotations_are_named(fields: dict[str, object], expected: str) -> None:
+    with pytest.raises(ValueError, match=expected):
+        GoldItem.model_validate({"id": "q", "question": "Q?", **fields})

@@ -67,12 +67,18 @@ def make_report() -> EvalReport:
             "current_threshold": 0.4,
             "test_at_current": None,
         },
+        answer_quality={"items": 2, "top1_citation": 0.5, "ece": 0.125, "unsafe_reply_drafts": 0},
+        reliability=[
+            {"lower": 0.7, "upper": 0.8, "count": 1, "confidence": 0.75, "accuracy": 1.0},
+            {"lower": 0.8, "upper": 0.9, "count": 3, "confidence": 0.85, "accuracy": 2 / 3},
+        ],
     )
 
 
 def test_write_report(tmp_path: Path) -> None:
     paths = write_report(report_dict(make_report()), tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "reliability.png",
         "report.json",
         "report.md",
         "retrieval.png",
@@ -86,6 +92,10 @@ def test_write_report(tmp_path: Path) -> None:
     assert data["predictions"][0]["confidence"] == 0.8
     assert paths["chart"].read_bytes().startswith(PNG_SIGNATURE)
     assert paths["chart"].stat().st_size > 5000
+    assert data["answer_quality"]["ece"] == 0.125
+    assert data["reliability"][1]["accuracy"] == 0.6667
+    assert paths["reliability"].read_bytes().startswith(PNG_SIGNATURE)
+    assert paths["reliability"].stat().st_size > 5000
 
 
 def test_markdown() -> None:
@@ -96,6 +106,9 @@ def test_markdown() -> None:
     assert "| token_f1 | 0.400 |" in text and "| citation_precision | n/a |" in text
     assert "| f1 | 0.667 |" in text
     assert "Chosen threshold **0.350**" in text
+    assert "## Answer quality (test items, full assistant)" in text
+    assert "| top1_citation | 0.500 |" in text and "| ece | 0.125 |" in text
+    assert "| 0.800-0.900 | 3 | 0.850 | 0.667 |" in text
     assert "## Failed questions (1)" in text
     assert (
         "| q2 | Charged \\| twice? | hybrid: no relevant document in the top 10 | kb-2 | kb-9 |"

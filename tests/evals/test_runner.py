@@ -212,3 +212,16 @@ def test_helpers() -> None:
     report, _ = run()
     assert scored_answer(report.predictions[0]) == "The link is valid for 60 minutes."
     assert scored_answer(report.predictions[1]) == ""  # abstained
+
+
+def test_predictions_carry_what_answer_quality_reads() -> None:
+    report, _ = run()
+    q1, q2, q3 = report.predictions
+    assert (q1.top_cited, q1.first_source_type, q1.action_playbooks) == ("a", "article", ["pb"])
+    assert q2.top_cited is None and q2.action_playbooks == []
+    assert q3.top_cited == "x"
+    # test split: q2 (answerable, abstained) and q3 (unanswerable, answered); q1 is dev
+    quality = report.answer_quality
+    assert quality["items"] == 2 and quality["top1_citation"] == 0.0  # q2 cites nothing
+    assert quality["in_domain_abstention_recall"] == 0.0  # q3 answered
+    assert quality["accuracy"] == 0.0 and report.reliability
