@@ -12,6 +12,7 @@ from typing import NamedTuple
 _HEADING = re.compile(r"^ {0,3}(#{1,4})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")  # keeps the indentation of the next line
 # a sentence ends at . ! or ? (maybe quoted) after a letter, so "1. Step" and "3.5" stay whole
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?(?=\s)")
 SECTION_SEPARATOR = " > "
@@ -111,6 +112,27 @@ def windows(body: str, max_words: int, overlap_words: int) -> list[str]:
         result.append(_join([units[i] for i in window]))
         previous, start = window, end
     return result
+
+
+def paragraph_windows(body: str, max_words: int, overlap_words: int) -> list[str]:
+    """The body cut at paragraph breaks: each piece is whole paragraphs, together at most
+    ``max_words`` words; a paragraph longer than that is cut by ``windows``."""
+    pieces: list[str] = []
+    run: list[str] = []
+    words = 0
+    for paragraph in _BLANK_LINES.split(body.strip("\n")):
+        size = word_count(paragraph)
+        if run and (words + size > max_words or size > max_words):
+            pieces.append("\n\n".join(run))
+            run, words = [], 0
+        if size > max_words:
+            pieces.extend(windows(paragraph, max_words, overlap_words))
+        elif paragraph.strip():
+            run.append(paragraph.rstrip())
+            words += size
+    if run:
+        pieces.append("\n\n".join(run))
+    return pieces
 
 
 def _overlap(units: list[_Unit], previous: list[int], overlap_words: int) -> list[int]:

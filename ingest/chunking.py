@@ -1,9 +1,10 @@
 """Structure-aware chunking: Documents (canonical Markdown) in, section chunks out.
 
 Each chunk is one section (split into overlapping windows when it is long), with its heading path
-as ``section``. Playbook steps are grouped (at most three, numbers kept) with their actions;
-a ticket's internal notes are at least ``internal``. Only ``title`` and ``section`` are embedded
-with the chunk text.
+as ``section``. What differs per source type comes from its chunking policy in the registry
+(``ingest.sources.registry``): playbook steps grouped (at most three, numbers kept) with their
+actions, a ticket's internal notes made at least ``internal``, plain text cut at paragraphs.
+Only ``title`` and ``section`` are embedded with the chunk text.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from llama_index.core.schema import BaseNode, NodeRelationship, TextNode, Transf
 from pydantic import Field, model_validator
 
 from assistant.access import stricter
-from ingest.chunk_text import Section, split_sections, windows, word_count
+from ingest.chunk_text import Section, paragraph_windows, split_sections, windows, word_count
 from ingest.model import CHUNK_FIELDS
+from ingest.sources.playbook_actions import decode_actions
+from ingest.sources.registry import ChunkPolicy, chunking_of
 
 EMBEDDED_KEYS = ("title", "section")
 STEPS_PER_CHUNK = 3
@@ -62,9 +65,10 @@ class StructureChunker(TransformComponent):
         """The chunks of one document, numbered from 0."""
         meta = doc.metadata
         title = str(meta.get("title") or "")
+        policy = chunking_of(str(meta.get("source_type") or ""))
         pieces: list[_Piece] = []
         for section in split_sections(doc.get_content(), title):
-            pieces.extend(self._pieces(section, meta))
+            pieces.extend(self._pieces(section, meta, policy))
         if not pieces:
             return []
         source = doc.as_related_node_info()
@@ -86,24 +90,23 @@ class StructureChunker(TransformComponent):
             chunks.append(chunk)
         return chunks
 
-    def _pieces(self, section: Section, meta: dict[str, Any]) -> list[_Piece]:
-        source_type = meta.get("source_type")
+    def _pieces(self, section: Section, meta: dict[str, Any], policy: ChunkPolicy) -> list[_Piece]:
+        heading = section.heading
         extra: dict[str, Any] = {}
-        if source_type == "playbook":
-            actions = _actions(meta.get("actions"))
-            if section.heading == "Steps":
+        if policy.has_actions:
+            actions = decode_actions(meta.get("actions"))
+            if heading in policy.step_sections:
                 return self._step_pieces(section, actions)
-            if section.heading == "Escalation":
-                rules = [a for a in actions if a.get("step") is None]
-                return [_Piece(section.name, section.body.strip(), _playbook_extra("", rules))]
-            if section.heading == "When to use":
-                return [_Piece(section.name, section.body.strip(), _playbook_extra("", []))]
-            extra = _playbook_extra("", [])
-        elif source_type == "ticket" and section.heading == "Internal notes":
-            extra = {"visibility": stricter(str(meta.get("visibility") or ""), "internal")}
+            rules = [a for a in actions if a.get("step") is None]
+            extra = _action_extra("", rules if heading in policy.rule_sections else [])
+        if heading in policy.internal_sections:
+            extra["visibility"] = stricter(str(meta.get("visibility") or ""), "internal")
+        if heading in policy.whole_sections or heading in policy.rule_sections:
+            return [_Piece(section.name, section.body.strip(), extra)]
+        cut = paragraph_windows if policy.by_paragraph else windows
         return [
             _Piece(section.name, text, dict(extra))
-            for text in windows(section.body, self.max_words, self.overlap_words)
+            for text in cut(section.body, self.max_words, self.overlap_words)
         ]
 
     def _step_pieces(self, section: Section, actions: list[dict[str, Any]]) -> list[_Piece]:
@@ -116,7 +119,7 @@ class StructureChunker(TransformComponent):
             mine = [a for a in actions if a.get("step") in numbers]
             name = " > ".join((*section.path[:-1], label))
             text = "\n".join(line for _, line in group)
-            pieces.append(_Piece(name, text, _playbook_extra(steps, mine)))
+            pieces.append(_Piece(name, text, _action_extra(steps, mine)))
         return pieces
 
 
@@ -144,15 +147,7 @@ def _step_groups(body: str, max_words: int) -> list[list[tuple[int, str]]]:
     return groups
 
 
-def _actions(value: object) -> list[dict[str, Any]]:
-    try:
-        actions = json.loads(value) if isinstance(value, str) and value else []
-    except json.JSONDecodeError:
-        return []
-    return [a for a in actions if isinstance(a, dict)] if isinstance(actions, list) else []
-
-
-def _playbook_extra(steps: str, actions: list[dict[str, Any]]) -> dict[str, Any]:
+def _action_extra(steps: str, actions: list[dict[str, Any]]) -> dict[str, Any]:
     return {"steps": steps, "actions": json.dumps(actions)}
 
 

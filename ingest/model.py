@@ -2,18 +2,15 @@
 
 Parsers turn a file into LlamaIndex ``Document`` objects whose text is a canonical Markdown
 rendering (headings mark the structure) and whose metadata holds the document-level fields in
-``DOC_FIELDS``. Chunkers turn those into ``TextNode`` chunks carrying ``CHUNK_FIELDS``.
+``DOC_FIELDS``. Chunkers turn those into ``TextNode`` chunks carrying ``CHUNK_FIELDS``. The source
+types (``SOURCE_TYPES``) are the rows of the registry, ``ingest.sources.registry``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from llama_index.core.schema import Document
-
-SourceType = Literal["article", "playbook", "ticket", "collection"]
-SOURCE_TYPES: tuple[SourceType, ...] = ("article", "playbook", "ticket", "collection")
 
 # Document-level metadata set by every parser (strings; tags is a list of strings).
 DOC_FIELDS = (
@@ -81,3 +78,13 @@ class ParseResult:
         self.documents.extend(other.documents)
         self.skipped += other.skipped
         self.issues.extend(other.issues)
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """``SOURCE_TYPES``, re-exported from the registry on first use: the registry lists the
+    parsers, which import this module, so it cannot be imported here at load time."""
+    if name == "SOURCE_TYPES":
+        from ingest.sources.registry import SOURCE_TYPES
+
+        return SOURCE_TYPES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,48 +1,51 @@
 """Reading a knowledge base: files and folders in, Documents and issues out.
 
-``read_sources`` walks folders (sorted, recursively), reads each file with the parser for its
-extension, reads a folder holding ``corpus.jsonl`` as a collection, and leaves out every document
-whose id is defined in more than one place.
+``read_sources`` walks folders (sorted, recursively) and reads each file, or each folder holding a
+``corpus.jsonl`` (a collection), with the parser the source-type registry gives it
+(``ingest.sources.registry``); it leaves out every document whose id is defined in more than one
+place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from llama_index.core.schema import Document
 
 from ingest.model import IngestIssue, ParseResult
 from ingest.sources.articles import parse_html, parse_markdown
-from ingest.sources.collections import CORPUS_FILE, parse_collection
+from ingest.sources.collections import parse_collection
 from ingest.sources.files import Limits
 from ingest.sources.playbooks import parse_playbook
+from ingest.sources.registry import (
+    PARSERS,
+    Parser,
+    folder_of,
+    parse_file,
+    parser_for,
+    suffixes,
+    unsupported,
+)
 from ingest.sources.tickets import parse_tickets_csv, parse_tickets_jsonl
 
 __all__ = [
     "PARSERS",
     "Limits",
+    "Parser",
+    "ignored",
     "parse_collection",
+    "parse_file",
     "parse_html",
     "parse_markdown",
     "parse_playbook",
     "parse_tickets_csv",
     "parse_tickets_jsonl",
+    "parser_for",
     "read_sources",
+    "suffixes",
 ]
 
-Parser = Callable[[Path, Limits], ParseResult]
-
-PARSERS: dict[str, Parser] = {
-    ".md": parse_markdown,
-    ".markdown": parse_markdown,
-    ".html": parse_html,
-    ".htm": parse_html,
-    ".yaml": parse_playbook,
-    ".yml": parse_playbook,
-    ".jsonl": parse_tickets_jsonl,
-    ".csv": parse_tickets_csv,
-}
 _IGNORED_NAMES = ("readme", "license", "source", "original")
 
 
@@ -51,8 +54,8 @@ def read_sources(paths: Sequence[Path], limits: Limits = Limits()) -> ParseResul
     result = ParseResult()
     seen: set[Path] = set()
     for path in paths:
-        for target, parser in _targets(Path(path), result, seen, explicit=True):
-            result.extend(_parse(parser, target, limits))
+        for target in _targets(Path(path), result, seen, explicit=True):
+            result.extend(parse_file(target, limits))
     result.documents, duplicates = _without_duplicates(result.documents)
     result.issues.extend(duplicates)
     return result
@@ -68,7 +71,8 @@ def ignored(path: Path) -> bool:
 
 def _targets(
     path: Path, result: ParseResult, seen: set[Path], explicit: bool = False
-) -> Iterator[tuple[Path, Parser]]:
+) -> Iterator[Path]:
+    """The files, and folders read whole, under ``path`` that a parser reads (others reported)."""
     if not explicit and ignored(path):
         return
     if not path.exists():
@@ -78,10 +82,12 @@ def _targets(
     if key in seen:
         return
     seen.add(key)
-    if path.is_dir():
-        if (path / CORPUS_FILE).is_file():
-            yield path, parse_collection
-            return
+    folder = folder_of(path) if path.is_file() else None
+    if folder is not None:
+        yield from _targets(folder, result, seen, explicit=True)
+    elif parser_for(path) is not None:
+        yield path
+    elif path.is_dir():
         try:
             entries = sorted(path.iterdir(), key=lambda entry: entry.name)
         except OSError as exc:
@@ -89,23 +95,8 @@ def _targets(
             return
         for entry in entries:
             yield from _targets(entry, result, seen)
-    elif path.name == CORPUS_FILE:
-        yield from _targets(path.parent, result, seen, explicit=True)
-    elif path.suffix.lower() in PARSERS:
-        yield path, PARSERS[path.suffix.lower()]
     else:
-        result.issues.append(
-            IngestIssue(str(path), f"unsupported file type '{path.suffix or path.name}'")
-        )
-
-
-def _parse(parser: Parser, path: Path, limits: Limits) -> ParseResult:
-    """Run one parser; a bug in it becomes an issue for that file instead of ending the run."""
-    try:
-        return parser(path, limits)
-    except Exception as exc:
-        issue = IngestIssue(str(path), f"could not be parsed ({type(exc).__name__}: {exc})")
-        return ParseResult(issues=[issue])
+        result.issues.append(unsupported(path))
 
 
 def _without_duplicates(docs: list[Document]) -> tuple[list[Document], list[IngestIssue]]:

@@ -27,8 +27,9 @@ CORPUS_FILE = "corpus.jsonl"
 
 
 def parse_collection(folder: Path, limits: Limits) -> ParseResult:
-    """Every document of ``folder/corpus.jsonl`` (source type collection, visibility public)."""
-    path = folder / CORPUS_FILE
+    """Every document of ``folder/corpus.jsonl`` (source type collection, visibility public);
+    ``folder`` may also be the ``corpus.jsonl`` file itself."""
+    path = folder if folder.name == CORPUS_FILE and not folder.is_dir() else folder / CORPUS_FILE
     result = ParseResult()
     found: list[tuple[Document, int]] = []
     try:

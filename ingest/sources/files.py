@@ -9,7 +9,7 @@ from typing import Any
 
 from llama_index.core.schema import Document
 
-from ingest.model import DOC_FIELDS, IngestIssue, SourceType
+from ingest.model import DOC_FIELDS, IngestIssue
 from ingest.sources.fields import FieldError
 from ingest.sources.yamlio import YamlError
 
@@ -94,7 +94,7 @@ def too_long(text: str, limits: Limits) -> str | None:
 
 
 def make_document(
-    fields: dict[str, Any], text: str, source_type: SourceType, path: Path, **extra: str
+    fields: dict[str, Any], text: str, source_type: str, path: Path, **extra: str
 ) -> Document:
     """A Document carrying every key of DOC_FIELDS (strings; tags a list of strings)."""
     metadata: dict[str, Any] = {key: "" for key in DOC_FIELDS}

@@ -1,10 +1,13 @@
 """Playbook actions: checking a step's ``action`` or an escalation rule, and labelling it.
 
 An action is a dict ``{"step": int | None, "kind": str, "label": str, ...fields}`` (JSON-ready).
+A playbook's actions travel as a JSON list in chunk metadata (``actions``); ``decode_actions``
+reads them back for the chunker and the answerers alike.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -44,6 +47,19 @@ def parse_action(raw: object, step: int, field: str) -> dict[str, Any]:
         fields["currency"] = fields["currency"].upper()
     label = as_text(action.get("label"), f"{field}.label") or default_label(kind, fields)
     return {"step": step, "kind": kind, "label": label, **fields}
+
+
+def decode_actions(value: object) -> list[dict[str, Any]]:
+    """The actions in an ``actions`` metadata value (a JSON list); anything else gives []."""
+    if not isinstance(value, str) or not value:
+        return []
+    try:
+        decoded = json.loads(value)
+    except json.JSONDecodeError:
+        return []
+    if not isinstance(decoded, list):
+        return []
+    return [action for action in decoded if isinstance(action, dict)]
 
 
 def parse_escalation(raw: object, field: str) -> dict[str, Any]:

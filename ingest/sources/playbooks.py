@@ -17,6 +17,11 @@ from ingest.sources.markdown import one_line
 from ingest.sources.playbook_actions import parse_action, parse_escalation
 from ingest.sources.yamlio import YamlError, load_yaml, locate
 
+# The sections of the rendering (the registry's chunking policy names them).
+WHEN_TO_USE = "When to use"
+STEPS = "Steps"
+ESCALATION = "Escalation"
+
 
 def parse_playbook(path: Path, limits: Limits) -> ParseResult:
     """One playbook from a YAML file."""
@@ -90,10 +95,10 @@ def render_playbook(
     title: str, triggers: list[str], steps: list[str], rules: list[dict[str, Any]]
 ) -> str:
     """The Markdown text of a playbook (the chunker reads its sections back)."""
-    parts = [f"# {one_line(title)}", "## When to use", "\n".join(f"- {t}" for t in triggers)]
-    parts += ["## Steps", "\n".join(f"{n}. {text}" for n, text in enumerate(steps, start=1))]
+    parts = [f"# {one_line(title)}", f"## {WHEN_TO_USE}", "\n".join(f"- {t}" for t in triggers)]
+    parts += [f"## {STEPS}", "\n".join(f"{n}. {text}" for n, text in enumerate(steps, start=1))]
     if rules:
-        parts += ["## Escalation", "\n".join(_rule_line(rule) for rule in rules)]
+        parts += [f"## {ESCALATION}", "\n".join(_rule_line(rule) for rule in rules)]
     return "\n\n".join(part for part in parts if part)
 
 

@@ -31,6 +31,10 @@ from ingest.sources.markdown import escape_headings, one_line
 SOLVED = frozenset({"solved", "closed"})
 ROLES = frozenset({"customer", "agent", "internal"})
 REQUIRED = ("id", "subject", "description", "status")
+# The sections of the rendering (the registry's flags and chunking policy name them).
+PROBLEM = "Problem"
+RESOLUTION = "Resolution"
+INTERNAL_NOTES = "Internal notes"
 
 
 def is_solved(record: Mapping[str, Any]) -> bool:
@@ -127,9 +131,9 @@ def render_ticket(
     answer = resolution or (agent[-1] if agent else "")
     parts = [f"# {subject}"]
     for heading, paragraphs in (
-        ("Problem", problem),
-        ("Resolution", [answer]),
-        ("Internal notes", notes),
+        (PROBLEM, problem),
+        (RESOLUTION, [answer]),
+        (INTERNAL_NOTES, notes),
     ):
         body = "\n\n".join(escape_headings(p.strip()) for p in paragraphs if p.strip())
         if body:

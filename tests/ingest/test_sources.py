@@ -75,10 +75,10 @@ def test_hidden_private_and_notice_files_are_ignored(tmp_path: Path) -> None:
 
 
 def test_unsupported_file_type_is_reported(tmp_path: Path) -> None:
-    put(tmp_path, "notes.txt", "hello")
+    put(tmp_path, "notes.pdf", "hello")
     issue = read_sources([tmp_path]).issues[0]
-    assert issue.source == str(tmp_path / "notes.txt")
-    assert "unsupported file type '.txt'" in issue.message
+    assert issue.source == str(tmp_path / "notes.pdf")
+    assert "unsupported file type '.pdf'" in issue.message
 
 
 def test_missing_path_is_reported(tmp_path: Path) -> None:
