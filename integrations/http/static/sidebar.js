@@ -2,7 +2,9 @@
  *
  * Plain JS, no dependencies. Everything lives in this closure; the only global is the
  * read-only `window.kbassistSidebar` namespace. Server text only ever reaches the page through
- * text nodes (textContent / append(string)), never through innerHTML.
+ * text nodes (textContent / append(string)), never through innerHTML. Knowledge-base Markdown
+ * (the answer, snippets) is rendered by markdown.js, loaded before this file, which builds the
+ * few elements it allows itself and puts the source text in text nodes.
  */
 (function () {
   "use strict";
@@ -37,6 +39,7 @@
   };
 
   let ui = {}; // filled by init(): the page's elements by role
+  const markdown = window.kbassistMarkdown || null; // markdown.js (loaded first)
 
   /* ---------------------------------------------------------------- local storage */
   const storage = {
@@ -210,20 +213,17 @@
       );
     },
 
-    /** Text with [n] markers turned into links to the citations that exist. */
-    withMarkers(container, text, citations) {
-      const byIndex = new Map(citations.map((c) => [c.index, c]));
-      const pattern = /\[(\d+)\]/g;
-      const parts = [];
-      let last = 0;
-      for (const match of text.matchAll(pattern)) {
-        const citation = byIndex.get(Number(match[1]));
-        if (!citation) continue;
-        parts.push(text.slice(last, match.index), render.marker(citation));
-        last = match.index + match[0].length;
-      }
-      parts.push(text.slice(last));
-      container.replaceChildren(...parts.filter((p) => p !== ""));
+    /** Markdown as HTML, with [n] markers turned into links to the citations that exist. */
+    markdown(container, text, citations) {
+      const byIndex = new Map((citations || []).map((c) => [c.index, c]));
+      const cite = (n) => (byIndex.has(n) ? render.marker(byIndex.get(n)) : null);
+      if (markdown) markdown.render(container, text, { cite });
+      else container.replaceChildren(text); // markdown.js missing: the raw text, still inert
+    },
+
+    /** The reply draft as plain text (the server sends it plain; this is a second line). */
+    plain(text) {
+      return markdown ? markdown.plain(text) : text;
     },
 
     meter(confidence) {
@@ -273,8 +273,14 @@
         dom.el("span", { className: "kb-citation-num", "aria-hidden": "true" }, `[${c.index}]`),
         dom.el("div", { className: "kb-citation-title" }, title),
         meta,
-        c.snippet ? dom.el("p", { className: "kb-citation-snippet" }, c.snippet) : null,
+        c.snippet ? render.snippet(c.snippet) : null,
       );
+    },
+
+    snippet(text) {
+      const node = dom.el("div", { className: "kb-citation-snippet kb-md" });
+      render.markdown(node, text, []);
+      return node;
     },
 
     action(a, i, citations) {
@@ -321,7 +327,7 @@
       ui.abstainReason.textContent = s.abstained ? sentence(s.reason || "no source matches this closely enough") : "";
       render.notes(s);
 
-      render.withMarkers(ui.answer, answer, citations);
+      render.markdown(ui.answer, answer, citations);
       dom.show(ui.answerTitle, !s.abstained);
       dom.show(ui.answer, !s.abstained);
 
@@ -330,7 +336,7 @@
       ui.actions.replaceChildren(...actions.map((a, i) => render.action(a, i, citations)));
       dom.show(ui.actionsBlock, actions.length > 0);
 
-      ui.reply.value = reply;
+      ui.reply.value = render.plain(reply);
       dom.show(ui.replyBlock, Boolean(reply));
       ui.copyStatus.textContent = "";
       dom.show(ui.edit, !s.abstained);
@@ -416,7 +422,7 @@
         const suggestion = await api.suggest(body, controller.signal);
         if (body.question && !state.followUps.includes(body.question)) state.followUps.push(body.question);
         state.suggestion = suggestion;
-        state.saved = { answer: suggestion.answer || "", reply: suggestion.reply_draft || "" };
+        state.saved = { answer: suggestion.answer || "", reply: render.plain(suggestion.reply_draft || "") };
         const shown = render.suggestion(suggestion);
         feedback.announce(
           suggestion.abstained
@@ -544,7 +550,7 @@
       const ok = await decide.send("edit", { text: answerChanged ? answer : reply });
       if (!ok) return;
       state.saved = { answer, reply };
-      render.withMarkers(ui.answer, answer, state.suggestion.citations || []);
+      render.markdown(ui.answer, answer, state.suggestion.citations || []);
       decide.endEdit(true);
     },
 

@@ -356,6 +356,121 @@ def test_tab_order_follows_the_page_with_visible_focus(page: WebDriver) -> None:
     assert "kb-action-0" in seen
 
 
+def serve_suggestion(driver: WebDriver, suggestion: dict[str, Any]) -> None:
+    """Make this page's next POST /v1/suggestions answer ``suggestion`` (what an answerer would
+    send for knowledge-base text written in Markdown); every other request goes to the server."""
+    driver.execute_script(
+        """
+        const canned = arguments[0];
+        const real = window.fetch.bind(window);
+        window.fetch = (input, init) => {
+          const url = String((input && input.url) || input);
+          if (init && init.method === "POST" && url.endsWith("/v1/suggestions")) {
+            const body = JSON.stringify(canned);
+            const headers = { "Content-Type": "application/json" };
+            return Promise.resolve(new Response(body, { status: 200, headers }));
+          }
+          return real(input, init);
+        };
+        """,
+        suggestion,
+    )
+
+
+def markdown_suggestion(answer: str, snippet: str, reply: str = "") -> dict[str, Any]:
+    citation = {
+        "index": 1,
+        "doc_id": "kb-2",
+        "title": "Refund a duplicate charge",
+        "url": "https://help.example.com/articles/kb-2",
+        "section": "Steps",
+        "source_type": "article",
+        "chunk_id": "kb-2#1",
+        "snippet": snippet,
+        "stale": False,
+    }
+    return {
+        "id": "sug-markdown",
+        "answer": answer,
+        "citations": [citation],
+        "next_actions": [],
+        "reply_draft": reply,
+        "confidence": 0.8,
+        "abstained": False,
+        "answerer": "extractive",
+        "stale_sources": [],
+        "warnings": [],
+    }
+
+
+def ask_for(driver: WebDriver, suggestion: dict[str, Any]) -> WebElement:
+    serve_suggestion(driver, suggestion)
+    set_field(driver, "kb-question", "How do I refund a duplicate charge?")
+    chord(driver, Keys.CONTROL, Keys.ENTER)
+    wait_for_suggestion(driver)
+    return driver.find_element(By.ID, "kb-answer")
+
+
+def test_markdown_answers_show_bold_links_and_lists_not_asterisks(page: WebDriver) -> None:
+    answer = ask_for(
+        page,
+        markdown_suggestion(
+            "Refund the **second** charge from [Payments](https://app.example.com/payments) [1]."
+            "\nNever _guess_ the `invoice` number:\n- find both charges\n- refund one",
+            snippet="Find **both** charges under *Payments*.",
+            reply="Hi,\n**Refunded** today [1]. See [our guide](https://help.example.com/g).",
+        ),
+    )
+    assert answer.find_element(By.CSS_SELECTOR, "strong").text == "second"
+    assert answer.find_element(By.CSS_SELECTOR, "em").text == "guess"
+    assert answer.find_element(By.CSS_SELECTOR, "code").text == "invoice"
+    items = answer.find_elements(By.CSS_SELECTOR, "ul > li")
+    assert [li.text for li in items] == ["find both charges", "refund one"]
+    link = answer.find_element(By.CSS_SELECTOR, "a.kb-link")
+    assert link.text == "Payments"
+    assert link.get_attribute("href") == "https://app.example.com/payments"
+    assert link.get_attribute("target") == "_blank"
+    assert "noopener" in (link.get_attribute("rel") or "")
+    for raw in ("*", "`", "](", "[Payments]"):
+        assert raw not in answer.text, raw
+
+    answer.find_element(By.CSS_SELECTOR, "a.kb-marker[data-cite='1']").click()  # still clickable
+    first = page.find_element(By.ID, "kb-cite-1")
+    wait_for(page, lambda d: "is-highlighted" in (first.get_attribute("class") or ""), "[1]")
+    snippet = first.find_element(By.CSS_SELECTOR, ".kb-citation-snippet")
+    assert snippet.find_element(By.CSS_SELECTOR, "strong").text == "both"
+    assert snippet.text == "Find both charges under Payments."
+
+    reply = page.find_element(By.ID, "kb-reply").get_attribute("value")
+    assert reply == "Hi,\nRefunded today. See our guide (https://help.example.com/g)."
+
+
+def test_scripts_and_javascript_links_in_an_answer_are_inert(page: WebDriver) -> None:
+    hostile = (
+        'Hello <script>window.kbPwned = "script"</script>'
+        '<img src="x" onerror="window.kbPwned = \'img\'"> '
+        "[click me](javascript:window.kbPwned='link') "
+        "[also](JaVaScRiPt:window.kbPwned='case') "
+        "<a href=\"javascript:window.kbPwned='tag'\">tagged</a> "
+        "<b onmouseover=\"window.kbPwned='hover'\">hover</b> "
+        "&lt;script&gt; stays text [1]."
+    )
+    answer = ask_for(page, markdown_suggestion(hostile, snippet=hostile, reply=hostile))
+    dangerous = "script, img, iframe, object, embed, svg, [onerror], [onmouseover], [style]"
+    for area in ("#kb-answer", "#kb-citations"):
+        assert not page.find_elements(By.CSS_SELECTOR, f"{area} :is({dangerous})"), area
+    hrefs = [a.get_attribute("href") or "" for a in answer.find_elements(By.CSS_SELECTOR, "a")]
+    assert hrefs and all(h.split("#")[-1] == "kb-cite-1" for h in hrefs), hrefs  # marker only
+    assert "click me" in answer.text and "tagged" in answer.text  # the text, without the link
+    assert "<script> stays text" in answer.text
+    assert "javascript" not in (page.find_element(By.ID, "kb-reply").get_attribute("value") or "")
+
+    for paragraph in answer.find_elements(By.CSS_SELECTOR, "p"):  # clicking or hovering the
+        ActionChains(page).move_to_element(paragraph).click(paragraph).perform()  # runs nothing
+    assert page.execute_script("return window.kbPwned === undefined")
+    assert page.current_url.split("?")[0].endswith("/sidebar")
+
+
 def test_layout_screenshot(page: WebDriver) -> None:
     """Not a visual diff: leaves a screenshot to look at (KBASSIST_SIDEBAR_SCREENSHOT or tmp),
     and checks the console stayed clean."""

@@ -24,7 +24,8 @@ def test_the_page_and_its_files_are_served_with_their_types(client: TestClient) 
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert page.headers["referrer-policy"] == "no-referrer"
-    for name, kind in (("sidebar.js", "text/javascript"), ("sidebar.css", "text/css")):
+    assets = (("sidebar.js", "text/javascript"), ("markdown.js", "text/javascript"))
+    for name, kind in (*assets, ("sidebar.css", "text/css")):
         response = client.get(f"/sidebar/static/{name}")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(kind)
@@ -56,20 +57,26 @@ def test_an_unknown_file_is_a_not_found_error(client: TestClient) -> None:
 
 
 def test_the_files_are_exactly_the_page_assets() -> None:
-    assert set(sidebar.FILES) == {"sidebar.html", "sidebar.css", "sidebar.js"}
+    assert set(sidebar.FILES) == {"sidebar.html", "sidebar.css", "sidebar.js", "markdown.js"}
 
 
-@pytest.mark.parametrize("name", ["sidebar.html", "sidebar.css", "sidebar.js"])
+def test_the_markdown_renderer_loads_before_the_script_that_uses_it() -> None:
+    page = sidebar.FILES["sidebar.html"].read_text(encoding="utf-8")
+    assert page.index("sidebar/static/markdown.js") < page.index("sidebar/static/sidebar.js")
+
+
+@pytest.mark.parametrize("name", ["sidebar.html", "sidebar.css", "sidebar.js", "markdown.js"])
 def test_assets_load_nothing_from_elsewhere(name: str) -> None:
     text = sidebar.FILES[name].read_text(encoding="utf-8")
     found = re.findall(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import|\burl\(|\bsrc=\"//", text)
     assert not found, (name, found)
 
 
-def test_the_script_never_builds_html_from_strings() -> None:
-    script = sidebar.FILES["sidebar.js"].read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["sidebar.js", "markdown.js"])
+def test_the_scripts_never_build_html_from_strings(name: str) -> None:
+    script = sidebar.FILES[name].read_text(encoding="utf-8")
     script = re.sub(r"/\*.*?\*/", "", script, flags=re.S)  # the comments may name them
     script = re.sub(r"^\s*//.*$", "", script, flags=re.M)
-    assert "addEventListener" in script
+    assert "document.createElement" in script  # the stripping above left the code
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script, sink
