@@ -2,8 +2,9 @@
 
 Named items are checked nearly verbatim (case and a plural "s" aside): codes ("INV-4410", "2FA"),
 quoted or bold labels ("**Send reset link**"), menu paths ("Settings > Subscription") and
-capitalised terms that do not open the sentence (plan names like "Growth", products, "SSO", which
-may also stand for the passage's "single sign-on").
+capitalised terms (plan names like "Growth", products, "SSO", which may also stand for the
+passage's "single sign-on"); the sentence's first word only when it reads as a name ("Premium
+customers", "Business and Growth").
 """
 
 from __future__ import annotations
@@ -66,16 +67,22 @@ _SEGMENT_END = frozenset(
 )
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 _OPENERS = tuple(".:;!?(—–-")
+# What makes the sentence's first word a name too: "Premium customers", "Business and Growth"
+_NAME_NEXT = re.compile(
+    r"\s+(?:plans?|tiers?|customers?|accounts?|subscriptions?|users?|editions?|workspaces?)\b"
+    r"|(?:,|\s+(?:and|or|&))\s+[A-Z]"
+)
 _DIGIT_INITIALS = dict(zip("123456789", "ottffssen", strict=True))  # one, two, three...
 CURRENCY_CODES = frozenset(
     ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "INR", "SEK", "NOK", "DKK"]
 )
 
 
-def opposites(claim: str, passage: str) -> list[Unsupported]:
-    """ "oldest" for the passage's "newest", "before" for its "after", "maximum" it never says."""
+def opposites(claim: str, passage: str, *, strict: bool = True) -> list[Unsupported]:
+    """ "oldest" for the passage's "newest", "before" for its "after", "maximum" it never says
+    (only the first two kinds unless ``strict``)."""
     problems = []
-    for one, other, strict in _POLES:
+    for one, other, needed in _POLES:
         for mine, theirs in ((one, other), (other, one)):
             said = mine.search(claim)
             if not said or mine.search(passage):
@@ -83,7 +90,7 @@ def opposites(claim: str, passage: str) -> list[Unsupported]:
             if contrary := theirs.search(passage):
                 note = f"the passage says '{contrary.group(0)}'"
                 problems.append(Unsupported("opposite", said.group(0), note))
-            elif strict:
+            elif strict and needed:
                 problems.append(Unsupported("opposite", said.group(0), "not in the passage"))
     return problems
 
@@ -173,7 +180,10 @@ def name_conflicts(claim: str, passage: str) -> list[Unsupported]:
     for match in _CAPITALISED.finditer(claim):
         word, at = match.group(0).rstrip("'’-"), match.start()
         before = claim[:at].rstrip(" *\"“'‘[")
-        if not before or before.endswith(_OPENERS) or any(s <= at < e for s, e in spans):
+        opening = not before or before.endswith(_OPENERS)
+        if (opening and not _NAME_NEXT.match(claim, match.end())) or any(
+            s <= at < e for s, e in spans
+        ):
             continue
         if word != "I" and word not in CURRENCY_CODES and not _named(word, words, initials):
             problems.append(Unsupported("name", word))

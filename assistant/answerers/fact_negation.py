@@ -57,14 +57,14 @@ def content_stems(words: list[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Clause:
+class Clause:
     text: str
     words: frozenset[str]  # content stems
     negated: frozenset[str]  # the stems within the scope of a negation
     cue: str  # its first negation ("cannot"), or ""
 
 
-def _clauses(text: str) -> list[_Clause]:
+def _clauses(text: str) -> list[Clause]:
     clauses = []
     for piece in _CLAUSE.split(text):
         words = WORD.findall(piece.lower())
@@ -74,27 +74,35 @@ def _clauses(text: str) -> list[_Clause]:
             negated.update(content_stems(words[i + 1 :])[:NEGATION_SCOPE])
         if stems := content_stems(words):
             cue = words[cues[0]] if cues else ""
-            clauses.append(_Clause(piece.strip(), frozenset(stems), frozenset(negated), cue))
+            clauses.append(Clause(piece.strip(), frozenset(stems), frozenset(negated), cue))
     return clauses
 
 
-def polarity_conflicts(claim: str, passage: str) -> list[Unsupported]:
-    """Claim clauses whose negation differs from the passage clause they align with best: one
-    negates the words they share and the other does not ("can" for "cannot")."""
+def aligned(claim: str, passage: str) -> list[tuple[Clause, list[Clause]]]:
+    """Each clause of ``claim`` with the passage clauses that share the most content words with
+    it (at least ``MIN_ALIGNED``); clauses aligned with none are left out."""
     theirs = _clauses(passage)
-    problems = []
+    pairs = []
     for mine in _clauses(claim):
-        shared = {id(c): len(mine.words & c.words) for c in theirs}
-        best = max(shared.values(), default=0)
-        if best < MIN_ALIGNED:
+        shared = [len(mine.words & c.words) for c in theirs]
+        best = max(shared, default=0)
+        if best >= MIN_ALIGNED:
+            pairs.append((mine, [c for c, n in zip(theirs, shared, strict=True) if n == best]))
+    return pairs
+
+
+def polarity_conflicts(pairs: list[tuple[Clause, list[Clause]]]) -> list[Unsupported]:
+    """Claim clauses (``aligned``) whose negation differs from every passage clause they align
+    with: one negates the words they share and the other does not ("can" for "cannot")."""
+    problems = []
+    for mine, partners in pairs:
+        if any(bool(mine.negated & c.words) == bool(c.negated & mine.words) for c in partners):
             continue
-        aligned = [c for c in theirs if shared[id(c)] == best]
-        if not any(bool(mine.negated & c.words) == bool(c.negated & mine.words) for c in aligned):
-            theirs_best = max(aligned, key=lambda c: len(c.words))
-            said = snippet(theirs_best.text, 60)
-            if mine.negated & theirs_best.words:
-                problems.append(Unsupported("negation", mine.cue, f"not in the passage: '{said}'"))
-            else:
-                note = f"in the passage, not the sentence: '{said}'"
-                problems.append(Unsupported("negation", theirs_best.cue, note))
+        theirs = max(partners, key=lambda c: len(c.words))
+        said = snippet(theirs.text, 60)
+        if mine.negated & theirs.words:
+            problems.append(Unsupported("negation", mine.cue, f"not in the passage: '{said}'"))
+        else:
+            note = f"in the passage, not the sentence: '{said}'"
+            problems.append(Unsupported("negation", theirs.cue, note))
     return problems

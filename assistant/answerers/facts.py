@@ -25,7 +25,7 @@ from assistant.answerers.fact_names import (
     name_conflicts,
     opposites,
 )
-from assistant.answerers.fact_negation import WORD, content_stems, polarity_conflicts
+from assistant.answerers.fact_negation import WORD, aligned, content_stems, polarity_conflicts
 
 __all__ = ["FactCheck", "Quantity", "Unsupported", "check", "overlap", "quantities"]
 
@@ -84,8 +84,11 @@ def check(claim: str, passage: str) -> FactCheck:
     """What ``claim`` states that ``passage`` does not, and how many of its words it shares."""
     found = quantities(passage)
     problems = [Unsupported(q.kind, q.text) for q in quantities(claim) if not q.found_in(found)]
-    problems += opposites(claim, passage) + polarity_conflicts(claim, passage)
-    problems += name_conflicts(claim, passage)
+    pairs = aligned(claim, passage)
+    problems += opposites(claim, passage)
+    for mine, partners in pairs:  # "before" where the very clause it restates says "after"
+        problems += opposites(mine.text, "\n".join(c.text for c in partners), strict=False)
+    problems += polarity_conflicts(pairs) + name_conflicts(claim, passage)
     return FactCheck(tuple(dict.fromkeys(problems)), overlap(claim, passage))
 
 

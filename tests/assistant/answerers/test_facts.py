@@ -150,12 +150,14 @@ def test_one_hour_and_sixty_minutes_are_the_same_duration_but_not_a_month_and_30
     assert _problems("It lasts a month.", "It lasts 30 days.") == ["duration 'a month'"]
 
 
-def test_a_sentence_initial_word_is_not_taken_for_a_name() -> None:
+def test_a_sentence_initial_word_is_a_name_only_when_it_reads_as_one() -> None:
     assert _problems("Remember: Starter includes up to 2 users.", PLANS) == []
-    assert _problems("Business customers get 2 users.", PLANS) == []
+    assert _problems("Upgrade to Growth to add more people.", PLANS) == []
     assert _problems("For Business customers, Starter includes 2 users.", PLANS) == [
         "name 'Business'"
     ]
+    assert _problems("Business customers get up to 2 users.", PLANS) == ["name 'Business'"]
+    assert _problems("Pro and Growth plans can add people.", PLANS) == ["name 'Pro'"]
 
 
 def test_overlap_is_a_share_of_content_words_lightly_stemmed() -> None:
@@ -170,3 +172,11 @@ def test_holds_needs_every_fact_and_the_overlap_floor() -> None:
     assert not check("Older links stop working for 30 minutes.", RESET).holds(0.3)
     assert not check("Offer the customer a goodwill credit.", RESET).holds(0.3)
     assert check("Offer the customer a goodwill credit.", RESET).holds(0.0)
+
+
+def test_an_opposite_is_judged_by_the_clause_the_sentence_restates() -> None:
+    passage = "Before you start, export your data. Links expire 60 minutes after they are sent."
+    assert _problems("Links expire 60 minutes after they are sent.", passage) == []
+    assert _problems("Links expire 60 minutes before they are sent.", passage) == [
+        "opposite 'before' (the passage says 'after')"
+    ]
