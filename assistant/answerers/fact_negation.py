@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answerers.common import STOPWORDS, snippet
 from assistant.answerers.fact_names import Unsupported
@@ -40,6 +41,7 @@ NEGATION_SCOPE = 5  # content words after a negation that it covers, within its 
 MIN_ALIGNED = 2  # shared content words before two clauses are compared for polarity
 
 
+@lru_cache(maxsize=16384)
 def _stem(word: str) -> str:
     for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
@@ -64,7 +66,8 @@ class Clause:
     cue: str  # its first negation ("cannot"), or ""
 
 
-def _clauses(text: str) -> list[Clause]:
+@lru_cache(maxsize=64)  # the same passages are read for every sentence of an answer
+def _clauses(text: str) -> tuple[Clause, ...]:
     clauses = []
     for piece in _CLAUSE.split(text):
         words = WORD.findall(piece.lower())
@@ -75,7 +78,7 @@ def _clauses(text: str) -> list[Clause]:
         if stems := content_stems(words):
             cue = words[cues[0]] if cues else ""
             clauses.append(Clause(piece.strip(), frozenset(stems), frozenset(negated), cue))
-    return clauses
+    return tuple(clauses)
 
 
 def aligned(claim: str, passage: str) -> list[tuple[Clause, list[Clause]]]:

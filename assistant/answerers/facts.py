@@ -15,8 +15,10 @@ all check out is kept even when it shares few words with the passage.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import lru_cache
 
 from assistant.answerers.fact_names import (
     CURRENCY_CODES,
@@ -60,7 +62,7 @@ class Quantity:
     base: Fraction = Fraction(0)
     nouns: tuple[str, ...] = ()  # the content words (stemmed) that follow it
 
-    def found_in(self, others: list[Quantity]) -> bool:
+    def found_in(self, others: Iterable[Quantity]) -> bool:
         """A bare number is found as the same value followed by the same word ("5 attempts" in
         "5 failed attempts", not in "step 5"), anything else as the same quantity."""
         if self.kind == "number":
@@ -82,7 +84,7 @@ class FactCheck:
 
 def check(claim: str, passage: str) -> FactCheck:
     """What ``claim`` states that ``passage`` does not, and how many of its words it shares."""
-    found = quantities(passage)
+    found = _quantities(passage)
     problems = [Unsupported(q.kind, q.text) for q in quantities(claim) if not q.found_in(found)]
     pairs = aligned(claim, passage)
     problems += opposites(claim, passage)
@@ -133,6 +135,11 @@ def _unit(words: list[str]) -> tuple[str, Fraction, int] | None:
 def quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text``. "one" counts only before a unit ("one hour"), "a"/"an" only
     as "an hour" (not "twice a month"), and numbers inside codes (INV-4410, 2FA) not at all."""
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=64)  # the same passages are read for every sentence of an answer
+def _quantities(text: str) -> tuple[Quantity, ...]:
     for start, end in code_spans(text):
         text = text[:start] + " " * (end - start) + text[end:]
     tokens = _tokens(text)
@@ -163,7 +170,7 @@ def quantities(text: str) -> list[Quantity]:
         else:
             quantity = Quantity(text[start:end], value, nouns=nouns)
         found.append((i, quantity))
-    return _spread_units(found, tokens, text)
+    return tuple(_spread_units(found, tokens, text))
 
 
 def _spread_units(
