@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.access import Audience
 from assistant.answerers import AnswerContext, Answerer
@@ -12,7 +13,9 @@ from assistant.conversation import rewrite
 from assistant.errors import ErrorCode, KbassistError
 from assistant.retrieval import Filters, Query, RetrievedChunk, Retriever
 from assistant.suggestion import AskRequest, Suggestion
+from ingest.sources.registry import flags_of
 
+# A document's chunks that an audience may see, in order (``ChunkStore.siblings``).
 SiblingFetcher = Callable[[str, Audience], list[RetrievedChunk]]
 
 
@@ -30,6 +33,12 @@ class SuggestResult:
     retrieved: list[RetrievedChunk]
     query: str  # the standalone query retrieval ran with
     latency_ms: float
+
+
+class Suggester(Protocol):
+    """What asks for a suggestion (``Assistant``); the service and the eval runner take one."""
+
+    def suggest(self, request: AskRequest, audience: Audience) -> SuggestResult: ...
 
 
 class Assistant:
@@ -68,7 +77,7 @@ class Assistant:
     ) -> list[RetrievedChunk]:
         """Follow a retrieved playbook to all of its steps (so next actions can be cited), and a
         ticket's problem to the resolution that solved it (the answer is there, not in the
-        customer's words)."""
+        customer's words): the source type's flags say which."""
         if self.siblings is None:
             return retrieved
         out: list[RetrievedChunk] = []
@@ -76,14 +85,15 @@ class Assistant:
         expanded = 0
         for chunk in retrieved:
             out.append(chunk)
-            if chunk.source_type == "playbook" and expanded < self.expand_playbooks:
+            flags = flags_of(chunk.source_type)
+            if flags.expand_steps and expanded < self.expand_playbooks:
                 expanded += 1
                 wanted = self.siblings(chunk.doc_id, audience)
-            elif chunk.source_type == "ticket" and not chunk.section.endswith("Resolution"):
+            elif flags.answer_section and not chunk.section.endswith(flags.answer_section):
                 wanted = [
                     s
                     for s in self.siblings(chunk.doc_id, audience)
-                    if s.section.endswith("Resolution")
+                    if s.section.endswith(flags.answer_section)
                 ]
             else:
                 continue

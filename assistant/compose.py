@@ -1,27 +1,30 @@
-"""Builds the core services from settings, lazily, and passes them in explicitly.
+"""The composition root: settings in, every service built (lazily) and passed in explicitly.
 
-One ``Services`` per process (CLI invocation, server app); nothing here is a global.
+settings -> embedder, chunk store, BM25 indexes -> retriever, answerer -> Assistant -> the one
+``SupportService`` that channels call; the ingestor beside them. One ``Services`` per process
+(a CLI invocation, a server app); nothing here is a global, and no core module imports it.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
 
-from assistant.access import Audience
 from assistant.answerers import Answerer
 from assistant.answerers.confidence import ConfidenceModel
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.assist import Assistant
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
-from assistant.retrieval import RetrievedChunk, Retriever
+from assistant.retrieval import Retriever
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.service import SupportService
 from assistant.settings import Settings
 from assistant.store import ChunkStore
-from assistant.suggestions import SqlSuggestionStore, SuggestionService
+from assistant.suggestion_db import SqlSuggestionStore
 from ingest.chunking import StructureChunker
 from ingest.sources import Limits
+from ingest.sources.registry import SOURCE_TYPES
 from ingest.sync import Ingestor
 
 
@@ -74,10 +77,7 @@ class Services:
             "bm25": self.lexical,
             "bm25_window": self.window_lexical,
         }
-        return HybridRetriever(rankers, hydrate=self.hydrate)
-
-    def hydrate(self, chunk_ids: list[str]) -> dict[str, RetrievedChunk]:
-        return {h.chunk_id: h.retrieved() for h in self.store.get_chunks(chunk_ids)}
+        return HybridRetriever(rankers, hydrate=self.store.hydrate)
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
@@ -96,13 +96,23 @@ class Services:
 
         return FallbackAnswerer(LLMAnswerer.from_settings(self.settings), self.extractive)
 
-    def siblings(self, doc_id: str, audience: Audience) -> list[RetrievedChunk]:
-        return [h.retrieved() for h in self.store.document_chunks(doc_id, audience.can_see)]
-
     @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(self.retriever, self.answerer, self.siblings)
+        return Assistant(self.retriever, self.answerer, self.store.siblings)
 
     @cached_property
-    def suggestions(self) -> SuggestionService:
-        return SuggestionService(self.assistant, SqlSuggestionStore(self.settings.sqlite_url))
+    def suggestion_store(self) -> SqlSuggestionStore:
+        return SqlSuggestionStore(self.settings.sqlite_url)
+
+    @cached_property
+    def service(self) -> SupportService:
+        """What every channel calls."""
+        return SupportService(
+            self.assistant,
+            self.suggestion_store,
+            retriever=self.retriever,
+            chunks=self.store,
+            ingestor=self.ingestor,
+            indexes=[self.lexical, self.window_lexical],
+            source_types=SOURCE_TYPES,
+        )

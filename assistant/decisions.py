@@ -1,7 +1,7 @@
 """The rules for an agent's decision on a suggestion: what each action takes, the idempotency
 key of a request, and the diff an edit leaves.
 
-Pure functions; ``assistant.suggestions`` applies them before anything is written.
+Pure functions; ``assistant.service`` applies them before anything is written.
 """
 
 from __future__ import annotations

@@ -1,17 +1,19 @@
 """What is recorded about every suggestion, and the decisions agents take on it.
 
-``SuggestionStore`` is the seam; ``assistant.suggestions`` implements it on SQLite (or any
+``SuggestionStore`` is the seam; ``assistant.suggestion_db`` implements it on SQLite (or any
 database URL SQLAlchemy understands).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 from assistant.suggestion import AskRequest, Suggestion
+from assistant.types import Audience
 
 Channel = Literal["cli", "http", "slack", "sidebar", "eval"]
 DecisionAction = Literal["accept", "edit", "override", "rate_citation"]
@@ -59,24 +61,36 @@ class Decision(BaseModel):
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A suggestion as the store keeps it: the record, and who asked (decides who may read it)."""
+
+    record: SuggestionRecord
+    asker: Audience
+
+
 class SuggestionStore(Protocol):
-    def save(self, record: SuggestionRecord) -> None: ...
+    """Where suggestions and the decisions on them are kept (``assistant.suggestion_db`` on SQL).
 
-    def get(self, suggestion_id: str) -> SuggestionRecord | None: ...
+    The store keeps rows; the rules (who may read, what a decision needs, when two requests are
+    one) are ``assistant.service``'s.
+    """
 
-    def decide(self, suggestion_id: str, decision: DecisionIn) -> Decision:
-        """Record a decision; the same request sent twice is recorded once (and returned)."""
+    def save(self, record: SuggestionRecord, asker: Audience) -> None: ...
+
+    def load(self, suggestion_id: str) -> Saved | None:
+        """The suggestion and who asked, in one read; None when unknown."""
+        ...
+
+    def insert_decision(self, decision: Decision, key: str) -> Decision | None:
+        """Insert ``decision`` under the request ``key`` unless the key is taken; return the
+        decision already recorded under it, if any (then nothing is written)."""
         ...
 
     def decisions(self, suggestion_id: str) -> list[Decision]:
         """Every decision on a suggestion, oldest first (later changes are kept as history)."""
         ...
 
-
-# ``assistant.suggestions.SuggestionService`` ties the Assistant to a SuggestionStore for every
-# channel:
-#   suggest(request: AskRequest, audience: Audience, channel: Channel, asker: str)
-#       -> SuggestionRecord                      (asks, saves, returns the saved record)
-#   get(suggestion_id) -> tuple[SuggestionRecord, list[Decision]]   (KbassistError NOT_FOUND)
-#   decide(suggestion_id, decision: DecisionIn) -> tuple[Decision, bool]
-#       (bool: newly recorded; NOT_FOUND for an unknown id, BAD_INPUT for an invalid decision)
+    def ping(self) -> None:
+        """Raise STORE_UNAVAILABLE unless the store answers."""
+        ...

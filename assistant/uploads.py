@@ -15,8 +15,8 @@ from typing import BinaryIO
 from llama_index.core.schema import Document
 
 from assistant.errors import ErrorCode, KbassistError
-from ingest.model import IngestIssue, ParseResult
-from ingest.sources import PARSERS, Limits
+from ingest.sources import Limits
+from ingest.sources.registry import parse_file, parser_for, suffixes
 
 
 @dataclass
@@ -29,9 +29,8 @@ class Upload:
 def parse_upload(filename: str | None, data: BinaryIO, limits: Limits) -> Upload:
     """The documents in one uploaded file; BAD_INPUT naming every issue when it has any."""
     name = Path(filename or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in PARSERS:
-        kinds = ", ".join(sorted(PARSERS))
+    if not name or parser_for(Path(name)) is None:
+        kinds = ", ".join(suffixes())
         raise KbassistError(
             ErrorCode.BAD_INPUT, f"file: '{name}' is not a supported file type ({kinds})"
         )
@@ -39,17 +38,10 @@ def parse_upload(filename: str | None, data: BinaryIO, limits: Limits) -> Upload
         path = Path(folder) / name
         with path.open("wb") as out:
             shutil.copyfileobj(data, out)
-        result = _parse(path, limits)
+        result = parse_file(path, limits)
     if result.issues:
         issues = "; ".join(str(replace(issue, source=name)) for issue in result.issues)
         raise KbassistError(ErrorCode.BAD_INPUT, f"nothing was ingested: {issues}")
     for document in result.documents:
         document.metadata["source_path"] = f"upload:{name}"
     return Upload(name, result.documents, result.skipped)
-
-
-def _parse(path: Path, limits: Limits) -> ParseResult:
-    try:
-        return PARSERS[path.suffix.lower()](path, limits)
-    except Exception:  # a parser bug: reported like a bad file, never as raw exception text
-        return ParseResult(issues=[IngestIssue(str(path), "could not be parsed")])

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from llama_index.core.schema import MetadataMode
 
+from assistant.compose import Services
 from assistant.settings import Settings
 from ingest.sources import read_sources
-from integrations.wiring import Services
 
 EVALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata"
 WORDS = [

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.access import Audience
+from assistant.compose import Services
 from assistant.retrieval import Query
 from assistant.settings import Settings
 from assistant.suggestion import AskRequest
 from evals.metrics import percentile
-from integrations.wiring import Services
 
 EVALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata"
 

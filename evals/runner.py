@@ -12,13 +12,11 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from assistant.access import Audience
-from assistant.assist import SuggestResult, standalone_query
+from assistant.assist import Suggester, standalone_query
 from assistant.retrieval import Query, Retriever
 from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
-from assistant.suggestion import AskRequest
 from evals.gold import GoldItem
 from evals.metrics import (
     abstention_scores,
@@ -36,7 +34,7 @@ from evals.metrics import (
 from evals.quality import item_problems, observe, quality_metrics
 
 if TYPE_CHECKING:
-    from integrations.wiring import Services
+    from assistant.compose import Services
 
 DEFAULT_CONFIG = "hybrid"
 RETRIEVAL_METRICS = ("hit@5", "hit@10", "recall@5", "recall@10", "mrr@10", "ndcg@10")
@@ -45,14 +43,10 @@ Advance = Callable[[int], None]
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 
 
-class Suggester(Protocol):
-    def suggest(self, request: AskRequest, audience: Audience) -> SuggestResult: ...
-
-
 def _only(services: Services, config: FusionConfig) -> Retriever:
     """The engine's rankers fused with other weights: every configuration is compared at
     document level, with the same candidate depth."""
-    return HybridRetriever(services.retriever.rankers, config, hydrate=services.hydrate)
+    return HybridRetriever(services.retriever.rankers, config, hydrate=services.store.hydrate)
 
 
 def extra_configs(services: Services) -> dict[str, Retriever]:

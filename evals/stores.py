@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.compose import Services
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings
 from ingest.sources import ignored
 from ingest.sync import Progress, SyncReport
-from integrations.wiring import Services
 
 MARKER = "evalstore.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.settings import Settings
-from integrations.wiring import Services
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_KB = REPO / "examples" / "kb"

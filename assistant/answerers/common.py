@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Citation, NextAction
+from ingest.sources.playbook_actions import decode_actions
+from ingest.sources.registry import flags_of
 
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -58,15 +59,11 @@ def citation_for(index: int, chunk: RetrievedChunk, quote: str | None = None) ->
 
 
 def actions_of(chunk: RetrievedChunk) -> list[dict[str, object]]:
-    """The actions a playbook chunk carries (its ``actions`` metadata, a JSON list)."""
-    raw = chunk.metadata.get("actions")
-    if chunk.source_type != "playbook" or not raw:
+    """The actions a step chunk carries (its ``actions`` metadata, a JSON list), for the source
+    types whose steps are followed (playbooks)."""
+    if not flags_of(chunk.source_type).expand_steps:
         return []
-    try:
-        parsed = json.loads(str(raw))
-    except json.JSONDecodeError:
-        return []
-    return [a for a in parsed if isinstance(a, dict)]
+    return decode_actions(chunk.metadata.get("actions"))
 
 
 def next_actions(cited: Iterable[tuple[int, RetrievedChunk]], limit: int = 5) -> list[NextAction]:

@@ -13,6 +13,7 @@ from assistant.answerers.confidence import ConfidenceModel, stems
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Citation, Suggestion
 from assistant.text import split_sentences
+from ingest.sources.registry import flags_of
 
 NO_COVERAGE = "The knowledge base does not cover this question."
 
@@ -26,16 +27,16 @@ class _Pick:
 
 
 def _voice(passage: RetrievedChunk) -> float:
-    """How much a passage's sentences can serve as an answer: a ticket's problem is the
-    customer's own account of it, and rarely the answer."""
-    if passage.source_type == "ticket" and passage.section.endswith("Problem"):
+    """How much a passage's sentences can serve as an answer: a section in the customer's own
+    words (a ticket's problem) is rarely the answer."""
+    if passage.section.endswith(flags_of(passage.source_type).customer_sections):
         return 0.25
     return 1.0
 
 
 @dataclass(frozen=True)
 class ReplyTemplate:
-    """The customer-facing frame of a reply draft (loaded from ``prompts/reply.v1.txt``)."""
+    """The customer-facing frame of a reply draft: an opening, the body, links, a closing."""
 
     opening: str = "Hi,\n\nThanks for reaching out."
     closing: str = "Let me know if anything is unclear.\n\nBest regards,"
@@ -135,7 +136,8 @@ class ExtractiveAnswerer:
         """Step chunks (with actions) of the playbooks among the top retrieved documents that
         were not quoted: they become citations too, so every next action points at its step."""
         top_docs = list(dict.fromkeys(c.doc_id for c in passages))[: self.playbook_depth]
-        playbooks = {c.doc_id for c in passages if c.source_type == "playbook"} & set(top_docs)
+        playbooks = {c.doc_id for c in passages if flags_of(c.source_type).expand_steps}
+        playbooks &= set(top_docs)
         extras: list[tuple[int, RetrievedChunk]] = []
         for rank, chunk in enumerate(passages):
             if rank in order or chunk.doc_id not in playbooks:

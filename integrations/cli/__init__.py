@@ -8,9 +8,9 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from assistant.compose import Services
 from assistant.errors import KbassistError, validation_problems
 from assistant.settings import get_settings
-from integrations.wiring import Services
 
 
 class UserError(click.ClickException):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from assistant.access import Audience
+from assistant.compose import Services
 from assistant.suggestion import AskRequest, Suggestion
-from integrations.wiring import Services
 
 
 def render(suggestion: Suggestion) -> str:
@@ -43,6 +45,19 @@ def render(suggestion: Suggestion) -> str:
 )
 @click.option("--product", "products", multiple=True, help="Only use content of this product.")
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestion as JSON.")
+@click.option(
+    "--no-record",
+    is_flag=True,
+    envvar="KBASSIST_NO_RECORD",
+    help="Do not keep this suggestion in the suggestion store.",
+)
+@click.option(
+    "--agent",
+    default=lambda: os.environ.get("USER") or "cli",
+    show_default="$USER",
+    envvar="KBASSIST_AGENT",
+    help="Who asks, as recorded with the suggestion.",
+)
 @click.pass_obj
 def ask(
     services: Services,
@@ -50,6 +65,8 @@ def ask(
     teams: tuple[str, ...],
     products: tuple[str, ...],
     as_json: bool,
+    no_record: bool,
+    agent: str,
 ) -> None:
     """Ask the knowledge base; get a cited answer, next actions and a reply draft.
 
@@ -62,11 +79,15 @@ def ask(
     if not question.strip():
         raise click.BadParameter("the question is empty", param_hint="QUESTION")
     request = AskRequest(question=question, products=list(products))
-    result = services.assistant.suggest(request, Audience.agent(*teams))
+    record = services.service.suggest(
+        request, Audience.agent(*teams), channel="cli", asker=agent, record=not no_record
+    )
     if as_json:
-        click.echo(result.suggestion.model_dump_json(indent=2))
+        click.echo(record.suggestion.model_dump_json(indent=2))
     else:
-        click.echo(render(result.suggestion))
+        click.echo(render(record.suggestion))
+        if record.id:
+            click.echo(f"suggestion id: {record.id}")
 
 
 def register(group: click.Group) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
+from assistant.compose import Services
 from evals.gate import check_thresholds, load_thresholds
 from evals.pipeline import EvalJob, beir_job, gold_job
 from evals.report import report_dict, write_report
 from integrations.cli.progress import progress_bar
-from integrations.wiring import Services
 
 
 def _summary(data: dict[str, Any], paths: dict[str, Path]) -> list[str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from assistant.compose import Services
 from integrations.cli.progress import progress_bar
-from integrations.wiring import Services
 
 
 @click.command()
@@ -26,7 +26,7 @@ def ingest(services: Services, paths: tuple[Path, ...], prune: bool, as_json: bo
       kbassist ingest help-center/ playbooks/ tickets.jsonl --prune --json
     """
     with progress_bar("Ingesting") as progress:
-        report = services.ingestor.sync(list(paths), prune=prune, progress=progress)
+        report = services.service.ingest(paths, prune=prune, progress=progress)
     for issue in report.issues:
         click.echo(f"error: {issue}", err=True)
     if report.reconfigured:

@@ -6,9 +6,9 @@ import json
 
 import click
 
-from assistant.access import Audience
-from assistant.retrieval import Filters, Query
-from integrations.wiring import Services
+from assistant.compose import Services
+from assistant.types import Audience, Filters
+from ingest.sources.registry import SOURCE_TYPES
 
 
 @click.command()
@@ -25,7 +25,7 @@ from integrations.wiring import Services
     "--source-type",
     "source_types",
     multiple=True,
-    type=click.Choice(["article", "playbook", "ticket", "collection"]),
+    type=click.Choice(SOURCE_TYPES),
 )
 @click.option("--product", "products", multiple=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
@@ -49,8 +49,8 @@ def search(
     """
     if not text.strip():
         raise click.BadParameter("the query is empty", param_hint="TEXT")
-    query = Query(text, Audience.agent(*teams), Filters(source_types, products), k)
-    chunks = services.retriever.retrieve(query)
+    filters = Filters(source_types, products)
+    chunks = services.service.search(text, Audience.agent(*teams), filters, k)
     rows = [
         {
             "rank": rank,

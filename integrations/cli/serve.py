@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from integrations.wiring import Services
+from assistant.compose import Services
 
 
 @click.command()
@@ -48,8 +48,7 @@ def serve(services: Services, host: str, port: int) -> None:
     if not services.settings.api_keys:
         click.echo("no API keys configured: every caller is trusted (local use)")
     try:  # load the embedding model and the indexes now rather than on the first request
-        services.ingestor.refresh_indexes()
-        services.embedder.embed_query("warm up")
+        services.service.warm_up()
     except KbassistError as exc:
         click.echo(f"warning: {exc.detail}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from integrations.wiring import Services
+from assistant.compose import Services
 
 
 @click.command()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import Any
 
 import click
 
-from ingest.model import SOURCE_TYPES
-from integrations.wiring import Services
+from assistant.compose import Services
 
 
 @click.command()
@@ -20,13 +18,12 @@ def status(services: Services, as_json: bool) -> None:
 
     Example: kbassist status --json
     """
-    docs = Counter(services.ingestor.document_types().values())
-    chunks = services.store.chunk_counts("source_type")
+    state = services.service.status()
     summary: dict[str, Any] = {
-        "documents": {t: docs.get(t, 0) for t in SOURCE_TYPES},
-        "chunks": {t: chunks.get(t, 0) for t in SOURCE_TYPES},
+        "documents": state.documents,
+        "chunks": state.chunks,
         "model": services.settings.embed_model,
-        "store": services.store.location,
+        "store": state.location,
         "collection": services.settings.chroma_collection,
     }
     if as_json:
@@ -34,7 +31,7 @@ def status(services: Services, as_json: bool) -> None:
         return
     click.echo(f"store: {summary['store']} (collection {summary['collection']})")
     click.echo(f"model: {summary['model']}")
-    for source_type in SOURCE_TYPES:
+    for source_type in state.documents:
         click.echo(
             f"  {source_type:<11} {summary['documents'][source_type]:>6} documents"
             f" {summary['chunks'][source_type]:>7} chunks"

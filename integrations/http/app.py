@@ -15,12 +15,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
+from assistant.compose import Services
 from assistant.errors import KbassistError
 from integrations.http import documents, health, search, sidebar, suggestions
 from integrations.http.docs import add_docs
 from integrations.http.errors import install_error_handlers
 from integrations.http.limits import BodyLimitMiddleware
-from integrations.wiring import Services
 
 log = logging.getLogger("kbassist.http")
 
@@ -31,9 +31,13 @@ def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:  # open the stores now, not on the first request
-            services.suggestions.store.ping()
+            states = services.service.readiness()
         except KbassistError as exc:
             log.warning("starting without the stores: %s", exc.detail)
+        else:
+            for name, state in states.items():
+                if state != "ok":
+                    log.warning("starting with %s %s", name, state)
         yield
 
     app = FastAPI(

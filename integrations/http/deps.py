@@ -1,5 +1,6 @@
 """Request dependencies, as ``Annotated`` aliases routes declare (tests swap them through
-``app.dependency_overrides``): the Services, the caller and its audience, the channel."""
+``app.dependency_overrides``): the service, the settings, the caller and its audience, the
+channel."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.access import Audience
+from assistant.compose import Services
 from assistant.errors import ErrorCode, KbassistError
 from assistant.records import Channel
+from assistant.service import SupportService
+from assistant.settings import Settings
 from integrations.http.auth import fingerprint, teams_for_key
-from integrations.wiring import Services
 
 _bearer = HTTPBearer(auto_error=False, description="an API key: Authorization: Bearer <key>")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
@@ -27,6 +30,18 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
+def get_service(services: ServicesDep) -> SupportService:
+    return services.service
+
+
+def get_settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+ServiceDep = Annotated[SupportService, Depends(get_service)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who is calling: a name safe to record (never the key) and what they may see."""
@@ -36,13 +51,13 @@ class Caller:
 
 
 def get_caller(
-    services: ServicesDep,
+    settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Caller:
     """With keys configured, a valid key is required and its teams make the audience; without
     (local use), the caller is an agent of no team (public and internal content)."""
-    keys = services.settings.api_keys
+    keys = settings.api_keys
     if not keys:
         return Caller("local", Audience.agent())
     given = bearer.credentials if bearer else api_key

@@ -7,10 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from assistant.errors import ErrorCode, KbassistError
-from assistant.retrieval import Filters
-from assistant.retrieval import Query as SearchQuery
-from ingest.model import SOURCE_TYPES
-from integrations.http.deps import AudienceDep, ServicesDep, get_caller
+from assistant.types import Filters
+from integrations.http.deps import AudienceDep, ServiceDep, get_caller
 from integrations.http.schemas import ERRORS, SearchHit
 
 router = APIRouter(
@@ -25,29 +23,25 @@ Repeated = Annotated[list[str] | None, Query()]
 
 @router.get("/search")
 def search(
-    services: ServicesDep,
+    service: ServiceDep,
     audience: AudienceDep,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="the query")],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
     source_type: Annotated[
-        list[str] | None, Query(description=f"one of {', '.join(SOURCE_TYPES)}")
+        list[str] | None, Query(description="a source type, e.g. article")
     ] = None,
     product: Repeated = None,
     tag: Repeated = None,
 ) -> list[SearchHit]:
     """Chunks the caller may see, best first. Filters may repeat (``&product=a&product=b``);
     an empty one (``&tag=``) is no filter."""
-    if not q.strip():
-        raise KbassistError(ErrorCode.BAD_INPUT, "query.q: the query is empty")
-    types = given(source_type)
-    unknown = sorted(set(types) - set(SOURCE_TYPES))
-    if unknown:
-        raise KbassistError(
-            ErrorCode.BAD_INPUT,
-            f"query.source_type: '{unknown[0]}' is not one of {', '.join(SOURCE_TYPES)}",
-        )
-    filters = Filters(types, given(product), given(tag))
-    chunks = services.retriever.retrieve(SearchQuery(q, audience, filters, k))
+    filters = Filters(given(source_type), given(product), given(tag))
+    try:
+        chunks = service.search(q, audience, filters, k)
+    except KbassistError as exc:  # name the query parameter the service's field is
+        if exc.code != ErrorCode.BAD_INPUT:
+            raise
+        raise KbassistError(exc.code, f"query.{exc.detail}") from None
     return [SearchHit.of(rank, chunk) for rank, chunk in enumerate(chunks, 1)]
 
 

@@ -13,8 +13,8 @@ from slack_bolt.adapter.fastapi import SlackRequestHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.concurrency import run_in_threadpool
 
+from assistant.compose import Services
 from assistant.errors import ErrorCode, KbassistError
-from integrations.wiring import Services
 
 EVENTS_PATH = "/slack/events"
 

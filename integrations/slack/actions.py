@@ -15,12 +15,12 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from assistant.access import Audience
+from assistant.compose import Services
 from assistant.records import DecisionIn, SuggestionRecord
 from integrations.slack import blocks
 from integrations.slack.blocks import Decided
 from integrations.slack.support import (
     audience_for,
-    cites_restricted,
     friendly,
     reporting,
     update_message,
@@ -35,7 +35,6 @@ from integrations.slack.views import (
     override_view,
     submitted,
 )
-from integrations.wiring import Services
 
 log = logging.getLogger(__name__)
 _FILL = "Please fill this in."
@@ -52,9 +51,7 @@ def _audience(services: Services, body: dict[str, Any]) -> Audience:
 def _decide(services: Services, ref: MessageRef, decision: DecisionIn) -> SuggestionRecord:
     """Record ``decision``; only someone who may read the suggestion may decide on it."""
     audience = audience_for(services.settings, decision.agent)
-    services.suggestions.decide(ref.suggestion_id, decision, audience)
-    record, _ = services.suggestions.get(ref.suggestion_id, audience)
-    return record
+    return services.service.decide(ref.suggestion_id, decision, audience).record
 
 
 def _show(
@@ -85,7 +82,7 @@ def register_buttons(app: App, services: Services) -> None:
         ack()
         ref = _ref(body, action)
         with reporting(respond):
-            record, _ = services.suggestions.get(ref.suggestion_id, _audience(services, body))
+            record, _ = services.service.get(ref.suggestion_id, _audience(services, body))
             editing = action.get("action_id") == blocks.EDIT
             view = edit_view(ref, record.suggestion.answer) if editing else override_view(ref)
             client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -100,8 +97,8 @@ def register_buttons(app: App, services: Services) -> None:
         ack()
         ref, user = _ref(body, action), body["user"]["id"]
         with reporting(respond):
-            record, _ = services.suggestions.get(ref.suggestion_id, _audience(services, body))
-            if cites_restricted(services, record):
+            record, _ = services.service.get(ref.suggestion_id, _audience(services, body))
+            if not services.service.shareable(record):
                 respond(
                     text="This answer uses content restricted to your team, so it can't be "
                     "shared in a channel.",

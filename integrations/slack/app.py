@@ -15,9 +15,9 @@ from collections.abc import Callable
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
+from assistant.compose import Services
 from assistant.errors import ErrorCode, KbassistError
 from integrations.slack import actions, commands, mentions
-from integrations.wiring import Services
 
 log = logging.getLogger(__name__)
 

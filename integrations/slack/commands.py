@@ -10,9 +10,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from assistant.compose import Services
 from integrations.slack import blocks
 from integrations.slack.support import NOT_ENABLED, channel_allowed, reporting, suggest
-from integrations.wiring import Services
 
 USAGE = "Usage: `/kb your question`, e.g. `/kb how do I refund a duplicate charge?`"
 

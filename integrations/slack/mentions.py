@@ -16,6 +16,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from assistant.compose import Services
 from assistant.suggestion import Turn
 from integrations.slack import blocks
 from integrations.slack.support import (
@@ -27,7 +28,6 @@ from integrations.slack.support import (
     strip_mentions,
     suggest,
 )
-from integrations.wiring import Services
 
 log = logging.getLogger(__name__)
 

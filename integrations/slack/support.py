@@ -19,13 +19,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from assistant.access import Audience
+from assistant.compose import Services
 from assistant.errors import ErrorCode, KbassistError
 from assistant.records import SuggestionRecord
 from assistant.settings import Settings
 from assistant.suggestion import AskRequest, Turn
 from integrations.slack.blocks import Block, fallback_text
 from integrations.slack.views import MessageRef
-from integrations.wiring import Services
 
 log = logging.getLogger(__name__)
 
@@ -147,18 +147,7 @@ def suggest(
     (None for an answer only the asker sees)."""
     request = AskRequest(question=question, history=history or [])
     audience = audience_for(services.settings, user_id, posted_in)
-    return services.suggestions.suggest(request, audience, channel="slack", asker=user_id)
-
-
-def cites_restricted(services: Services, record: SuggestionRecord) -> bool:
-    """Whether the suggestion quotes team-restricted content (not fit for a whole channel)."""
-    ids = [c.chunk_id for c in record.suggestion.citations]
-    if not ids:
-        return False
-    got = services.store.collection.get(ids=ids, include=["metadatas"])
-    return any(
-        str(meta.get("visibility", "")).startswith("team:") for meta in got["metadatas"] or []
-    )
+    return services.service.suggest(request, audience, channel="slack", asker=user_id)
 
 
 def update_message(client: WebClient, ref: MessageRef, blocks: list[Block], text: str) -> None:

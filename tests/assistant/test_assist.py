@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.access import Audience
+from assistant.compose import Services
 from assistant.suggestion import AskRequest, Ticket, Turn
-from integrations.wiring import Services
 
 pytestmark = pytest.mark.slow
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from assistant.access import Audience
+from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.retrieval import Query
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.lexical import bump_generation
 from assistant.settings import Settings
-from integrations.wiring import Services
 
 pytestmark = pytest.mark.slow
 

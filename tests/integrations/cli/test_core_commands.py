@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.settings import get_settings
+from ingest.sources.registry import SOURCE_TYPES
 from integrations.cli import cli
 
 pytestmark = pytest.mark.slow
@@ -58,7 +59,8 @@ def test_bad_input_exits_non_zero_naming_the_file_and_line(tmp_path: Path, tiny_
 def test_status_reports_documents_and_chunks_per_source_type(tmp_path: Path, tiny_kb: Path) -> None:
     run(tmp_path, "ingest", str(tiny_kb))
     status = json.loads(run(tmp_path, "status", "--json").stdout)
-    assert status["documents"] == {"article": 3, "playbook": 1, "ticket": 2, "collection": 0}
+    every_type = dict.fromkeys(SOURCE_TYPES, 0)  # each registered type, even with none
+    assert status["documents"] == every_type | {"article": 3, "playbook": 1, "ticket": 2}
     assert all(status["chunks"][t] >= status["documents"][t] for t in status["documents"])
     assert status["model"].startswith("bundled:") and status["store"].endswith("chroma")
 

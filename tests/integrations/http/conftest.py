@@ -22,10 +22,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.settings import Settings
 from integrations.http.app import create_app
-from integrations.wiring import Services
 from tests.conftest import write_tiny_kb
 
 KEYS = {"tier1-secret-key": ["tier1"], "tier2-secret-key": ["tier2"]}

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from assistant.compose import Services
 from assistant.settings import Settings
 from integrations.http.app import create_app
-from integrations.wiring import Services
 from tests.integrations.http.conftest import running
 
 

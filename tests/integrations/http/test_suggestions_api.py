@@ -48,7 +48,7 @@ def test_suggest_then_read_back(client: httpx.Client, live: LiveServer) -> None:
     assert saved["decisions"] == []
     assert saved["created_at"].endswith(("Z", "+00:00"))
 
-    record = live.services.suggestions.store.get(created["id"])
+    record = live.services.suggestion_store.load(created["id"]).record
     assert record is not None
     assert record.channel == "sidebar"
     assert record.asker.startswith("key:")  # the caller, by a fingerprint of its key
@@ -63,7 +63,7 @@ def test_a_ticket_is_asked_on_the_http_channel(client: httpx.Client, live: LiveS
     assert response.status_code == 201
     created = response.json()
     assert response.headers["Location"] == f"/v1/suggestions/{created['id']}"
-    record = live.services.suggestions.store.get(created["id"])
+    record = live.services.suggestion_store.load(created["id"]).record
     assert record is not None
     assert (record.channel, record.asker) == ("http", "tom")
     assert record.request.ticket is not None and record.request.products == ["payments"]

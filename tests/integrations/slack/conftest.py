@@ -17,10 +17,10 @@ from httpx2 import Response  # what starlette's TestClient returns
 from pydantic import SecretStr
 from slack_sdk.signature import SignatureVerifier
 
+from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.settings import Settings
 from integrations.slack import slack_router
-from integrations.wiring import Services
 from tests.conftest import write_tiny_kb
 from tests.fakes.slack_api import TEAM_ID, FakeSlackAPI
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from assistant.compose import Services
 from integrations.slack.blocks import ACCEPT, EDIT, OVERRIDE, SHARE
 from integrations.slack.views import EDIT_VIEW, OVERRIDE_VIEW, REASON_BLOCK, TEXT_BLOCK, MessageRef
-from integrations.wiring import Services
 from tests.fakes.slack_api import BOT_USER_ID
 from tests.integrations.slack.conftest import ELSEWHERE, TIER2, SlackDriver
 from tests.integrations.slack.helpers import button_values, suggestion_id, texts
@@ -79,7 +79,7 @@ def test_accept_records_the_decision_and_updates_the_message(
     sid, ts = posted_answer(slack)
     response = slack.click(ACCEPT, sid, message_ts=ts, user="UACCEPT")
     assert response.status_code == 200
-    _, decisions = services.suggestions.get(sid)
+    _, decisions = services.service.get(sid)
     assert [(d.action, d.agent) for d in decisions] == [("accept", "UACCEPT")]
     update = slack.api.calls_to("chat.update")[-1]
     assert update.args["channel"] == "CSUPPORT" and update.args["ts"] == ts
@@ -87,7 +87,7 @@ def test_accept_records_the_decision_and_updates_the_message(
     assert ACCEPT not in button_values(update.blocks)
 
     slack.click(ACCEPT, sid, message_ts=ts, user="UACCEPT")  # a double click
-    assert len(services.suggestions.get(sid)[1]) == 1
+    assert len(services.service.get(sid)[1]) == 1
 
 
 def test_accept_on_an_ephemeral_answer_replaces_it_through_its_response_url(
@@ -96,7 +96,7 @@ def test_accept_on_an_ephemeral_answer_replaces_it_through_its_response_url(
     slack.command(QUESTION)
     sid = suggestion_id(slack.api.calls_to("response_url")[-1].args["blocks"])
     slack.click(ACCEPT, sid, ephemeral=True)
-    assert services.suggestions.get(sid)[1][0].action == "accept"
+    assert services.service.get(sid)[1][0].action == "accept"
     replaced = slack.api.calls_to("response_url")[-1].args
     assert replaced["replace_original"] is True and "Accepted by" in texts(replaced["blocks"])
     assert not slack.api.calls_to("chat.update")
@@ -111,13 +111,13 @@ def test_edit_opens_a_prefilled_modal_and_its_submission_records_an_edit(
     assert opened.args["trigger_id"] == "12345.98765.abcd"
     view = opened_view(slack)
     assert view["callback_id"] == EDIT_VIEW and view["id"]
-    answer = services.suggestions.get(sid)[0].suggestion.answer
+    answer = services.service.get(sid)[0].suggestion.answer
     assert view["blocks"][0]["element"]["initial_value"] == answer
     assert MessageRef.loads(view["private_metadata"]) == MessageRef(sid, "CSUPPORT", ts)
 
     response = slack.submit(view, {TEXT_BLOCK: "Refund the second charge under Payments."})
     assert response.status_code == 200 and not response.content  # the modal closes
-    decision = services.suggestions.get(sid)[1][-1]
+    decision = services.service.get(sid)[1][-1]
     assert decision.action == "edit" and decision.agent == "UAGENT"
     assert decision.text == "Refund the second charge under Payments."
     update = slack.api.calls_to("chat.update")[-1]
@@ -137,7 +137,7 @@ def test_override_modal_records_text_and_reason(slack: SlackDriver, services: Se
     }
 
     slack.submit(view, {TEXT_BLOCK: "Escalate to billing.", REASON_BLOCK: "over 500 USD"})
-    decision = services.suggestions.get(sid)[1][-1]
+    decision = services.service.get(sid)[1][-1]
     assert (decision.action, decision.text, decision.reason) == (
         "override",
         "Escalate to billing.",
@@ -168,6 +168,6 @@ def test_a_teammate_outside_the_askers_team_cannot_open_its_answer(
     assert not slack.api.calls_to("views.open")
     assert "restored from the database" not in str(slack.api.calls_to("response_url"))
     slack.click(ACCEPT, sid, ephemeral=True, user="UOTHER")
-    assert services.suggestions.get(sid)[1] == []
+    assert services.service.get(sid)[1] == []
     slack.click(EDIT, sid, ephemeral=True, user=TIER2)
     assert opened_view(slack)["callback_id"] == EDIT_VIEW

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.compose import Services
 from integrations.slack.support import NOT_ENABLED
-from integrations.wiring import Services
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID
 from tests.integrations.slack.conftest import ELSEWHERE, TIER2, SlackDriver
 from tests.integrations.slack.helpers import dumped, suggestion_id, texts
@@ -32,7 +32,7 @@ def test_mention_gets_eyes_then_a_threaded_answer_with_citation_links(
     post = slack.api.calls_to("chat.postMessage")[0]
     assert post.args["thread_ts"] == ts and post.args["channel"] == "CSUPPORT"
     shown = texts(post.blocks)
-    record, _ = services.suggestions.get(suggestion_id(post.blocks))
+    record, _ = services.service.get(suggestion_id(post.blocks))
     assert record.channel == "slack" and record.asker == "UAGENT"
     assert record.suggestion.answer[:40] in shown.replace("&amp;", "&")
     assert "<https://help.example.com/articles/kb-2|Refund a duplicate charge>" in shown
@@ -93,7 +93,7 @@ def test_thread_follow_up_sends_the_earlier_turns_as_history(
     assert replies and replies[0].args["ts"] == parent
     post = slack.api.calls_to("chat.postMessage")[0]
     assert post.args["thread_ts"] == parent
-    record, _ = services.suggestions.get(suggestion_id(post.blocks))
+    record, _ = services.service.get(suggestion_id(post.blocks))
     assert record.request.question == "and for larger amounts?"
     history = [(t.role, t.text) for t in record.request.history]
     assert history == [

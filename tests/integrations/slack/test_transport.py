@@ -8,10 +8,10 @@ import logging
 import pytest
 from slack_sdk import WebClient
 
+from assistant.compose import Services
 from assistant.errors import KbassistError
 from integrations.slack import slack_router
 from integrations.slack.app import build_app
-from integrations.wiring import Services
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackAPI
 from tests.integrations.slack.conftest import BOT_TOKEN, SECRET, SlackDriver
 

@@ -1,0 +1,218 @@
+"""Every suggestion made, and every decision agents take on it, in a SQL database.
+
+``SqlSuggestionStore`` implements ``assistant.records.SuggestionStore`` with SQLAlchemy Core:
+SQLite under the data dir by default (WAL journal, a busy timeout and ``BEGIN IMMEDIATE`` for
+writes, so concurrent writers wait for each other instead of failing), or any database URL
+SQLAlchemy understands. A decision is inserted once per request key; later decisions are kept
+beside earlier ones as history.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+from assistant.errors import ErrorCode, KbassistError
+from assistant.records import Decision, Saved, SuggestionRecord
+from assistant.types import Audience
+
+BUSY_TIMEOUT_S = 30.0
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out (stored naive, in UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+SCHEMA = MetaData()
+SUGGESTIONS = Table(
+    "suggestions",
+    SCHEMA,
+    Column("id", String(32), primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("asker", Text, nullable=False),
+    Column("audience", JSON, nullable=False),  # who asked: decides who may read it back
+    Column("request", JSON, nullable=False),
+    Column("retrieved", JSON, nullable=False),  # [{chunk_id, doc_id, score}]
+    Column("suggestion", JSON, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+)
+DECISIONS = Table(
+    "decisions",
+    SCHEMA,
+    Column("seq", Integer, primary_key=True, autoincrement=True),  # history order
+    Column("id", String(32), nullable=False, unique=True),
+    Column("suggestion_id", String(32), ForeignKey("suggestions.id"), nullable=False, index=True),
+    Column("action", String(16), nullable=False),
+    Column("agent", String(200), nullable=False),
+    Column("text", Text),
+    Column("diff", Text),
+    Column("reason", Text),
+    Column("citation_index", Integer),
+    Column("rating", String(16)),
+    Column("request_key", String(255), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+_DECISION_FIELDS = [c for c in DECISIONS.c if c.name not in ("seq", "request_key")]
+
+
+class SqlSuggestionStore:
+    """Suggestions and decisions in the database at ``url``; the tables are created when
+    missing, on first use (so a database that is down does not stop a server from starting)."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = make_url(url)
+            self.where = parsed.render_as_string(hide_password=True)
+            self.engine, memory = _make_engine(parsed)
+        except (ArgumentError, ImportError) as exc:
+            raise KbassistError(
+                ErrorCode.CONFIG, "KBASSIST_DATABASE_URL is not a database URL SQLAlchemy can use"
+            ) from exc
+        # One shared connection for an in-memory SQLite: transactions take turns.
+        self._turns: threading.Lock | None = threading.Lock() if memory else None
+        self._schema_lock = threading.Lock()
+        self._schema_ready = False
+
+    def save(self, record: SuggestionRecord, asker: Audience) -> None:
+        row = record.model_dump(mode="json")
+        row["created_at"] = record.created_at
+        row["audience"] = {"teams": sorted(asker.teams), "customer_facing": asker.customer_facing}
+        with self._tx(write=True) as conn:
+            conn.execute(insert(SUGGESTIONS).values(**row))
+
+    def load(self, suggestion_id: str) -> Saved | None:
+        with self._tx() as conn:
+            row = conn.execute(select(SUGGESTIONS).where(SUGGESTIONS.c.id == suggestion_id)).first()
+        if row is None:
+            return None
+        fields = dict(row._mapping)
+        stored = fields.pop("audience")
+        asker = Audience(frozenset(stored["teams"]), bool(stored["customer_facing"]))
+        return Saved(SuggestionRecord.model_validate(fields), asker)
+
+    def insert_decision(self, decision: Decision, key: str) -> Decision | None:
+        row = {**decision.model_dump(), "request_key": key}
+        try:
+            with self._tx(write=True) as conn:
+                existing = self._by_key(conn, key)
+                if existing is None:
+                    conn.execute(insert(DECISIONS).values(**row))
+                return existing
+        except IntegrityError:  # a concurrent writer took the key first (non-SQLite databases)
+            with self._tx() as conn:
+                return self._by_key(conn, key)
+
+    def decisions(self, suggestion_id: str) -> list[Decision]:
+        query = (
+            select(*_DECISION_FIELDS)
+            .where(DECISIONS.c.suggestion_id == suggestion_id)
+            .order_by(DECISIONS.c.seq)
+        )
+        with self._tx() as conn:
+            rows = conn.execute(query).all()
+        return [Decision.model_validate(dict(row._mapping)) for row in rows]
+
+    def ping(self) -> None:
+        with self._tx() as conn:
+            conn.execute(select(1))
+
+    @staticmethod
+    def _by_key(conn: Connection, key: str) -> Decision | None:
+        query = select(*_DECISION_FIELDS).where(DECISIONS.c.request_key == key)
+        row = conn.execute(query).first()
+        return None if row is None else Decision.model_validate(dict(row._mapping))
+
+    @contextmanager
+    def _tx(self, write: bool = False, schema: bool = True) -> Iterator[Connection]:
+        """One transaction; SQLite writes take the write lock up front (``BEGIN IMMEDIATE``)."""
+        if schema and not self._schema_ready:
+            self._create_schema()
+        turn: AbstractContextManager[Any] = self._turns or nullcontext()
+        try:
+            with turn, self.engine.connect() as conn:
+                conn.execution_options(kbassist_write=write)
+                with conn.begin():
+                    yield conn
+        except (OperationalError, InterfaceError) as exc:
+            raise KbassistError(
+                ErrorCode.STORE_UNAVAILABLE, f"the suggestion database {self.where} is unavailable"
+            ) from exc
+
+    def _create_schema(self) -> None:
+        with self._schema_lock:
+            if not self._schema_ready:
+                with self._tx(write=True, schema=False) as conn:
+                    SCHEMA.create_all(conn)
+                self._schema_ready = True
+
+
+def _make_engine(url: URL) -> tuple[Engine, bool]:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and immediate write transactions."""
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True), False
+    database = url.database or ""
+    memory = database in ("", ":memory:") or url.query.get("mode") == "memory"
+    args: dict[str, Any] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+    if memory:
+        engine = create_engine(url, connect_args=args, poolclass=StaticPool)
+    else:
+        if not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args=args, pool_size=8, max_overflow=32)
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine, memory
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the "begin" listener below starts transactions
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get("kbassist_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
