@@ -66,9 +66,15 @@ def fact_tokens(text: str) -> list[str]:
     """Lowercased words and numbers, tolerant of number formats and plurals.
 
     Punctuation and Markdown marks are dropped; ``1,480`` and ``1480``, ``310.00`` and ``310``,
-    ``five`` and ``5``, ``days`` and ``day`` give the same token.
+    ``five`` and ``5``, ``days`` and ``day`` give the same token, and ``5 to 10`` reads as
+    ``5-10``.
     """
-    return [_number(t) if t[0].isdigit() else _word(t) for t in _TOKEN.findall(text.lower())]
+    tokens = [_number(t) if t[0].isdigit() else _word(t) for t in _TOKEN.findall(text.lower())]
+    return [t for n, t in enumerate(tokens) if not (t == "to" and _between_numbers(tokens, n))]
+
+
+def _between_numbers(tokens: Sequence[str], n: int) -> bool:
+    return 0 < n < len(tokens) - 1 and tokens[n - 1][0].isdigit() and tokens[n + 1][0].isdigit()
 
 
 def _contains(tokens: Sequence[str], part: Sequence[str]) -> bool:

@@ -34,6 +34,8 @@ def test_fact_tokens_fold_case_number_formats_and_plurals() -> None:
     ]
     assert fact_tokens("2.50") == ["2.5"] and fact_tokens("version 5.2.1") == ["version", "5.2.1"]
     assert fact_tokens("access") == ["access"]  # "ss" is not a plural
+    assert fact_tokens("5 to 10 days") == fact_tokens("5-10 days") == ["5", "10", "day"]
+    assert fact_tokens("up to 10") == ["up", "to", "10"]  # "to" goes only between numbers
 
 
 def test_fact_recall_counts_facts_stated_as_a_run_of_words() -> None:

@@ -9,7 +9,14 @@ import pytest
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Citation, NextAction, Suggestion
 from evals.gold import GoldItem
-from evals.quality import item_checks, item_problems, observe, off_topic, quality_metrics
+from evals.quality import (
+    item_checks,
+    item_problems,
+    observe,
+    off_topic,
+    quality_metrics,
+    summary_lines,
+)
 from evals.runner import Prediction
 
 TODAY = date(2026, 11, 22)
@@ -202,3 +209,12 @@ def test_problems_name_what_an_agent_would_notice() -> None:
         "assistant: reply draft quotes internal or stale text: 'Tier 1 may refund up to 500 USD.'",
     ]
     assert item_problems(ITEMS[3], PREDICTIONS[3]) == []
+
+
+def test_summary_lines_for_the_cli() -> None:
+    metrics, _ = quality_metrics(ITEMS, PREDICTIONS)
+    lines = summary_lines({"answer_quality": metrics})
+    assert "top1_citation 0.500" in lines[0] and "wrong_playbook_rate 0.500" in lines[0]
+    assert "in_domain_abstention_f1 n/a" in lines[1] and "ece 0.337" in lines[1]  # 0.3375 in binary
+    assert lines[1].endswith("unsafe_reply_drafts 1")
+    assert summary_lines({"answer_quality": {}}) == []
