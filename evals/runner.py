@@ -187,10 +187,12 @@ def answer_metrics(items: Sequence[GoldItem], predictions: Sequence[Prediction])
         "token_f1": mean(token_f1(scored_answer(p), i.answer) for i, p in with_reference),
         "rouge_l": mean(rouge_l(scored_answer(p), i.answer) for i, p in with_reference),
         "answer_items": len(with_reference),
+        # answerable items only, like token_f1: citing anything for an unanswerable question is
+        # an abstention failure, scored under "abstention"
         "citation_precision": mean(
-            citation_precision(p.cited, i.relevant_docs()) for i, p in pairs
+            citation_precision(p.cited, i.relevant_docs()) for i, p in pairs if i.answerable
         ),
-        "cited_items": sum(1 for _, p in pairs if p.cited),
+        "cited_items": sum(1 for i, p in pairs if i.answerable and p.cited),
         "next_action_accuracy": mean(
             next_action_accuracy(i.next_actions, p.actions) for i, p in pairs
         ),

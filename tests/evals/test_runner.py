@@ -153,8 +153,9 @@ def test_answer_and_abstention_metrics_by_hand() -> None:
     assert answers["token_f1"] == pytest.approx(6 / 13)
     assert answers["rouge_l"] == pytest.approx(6 / 13)
     assert answers["answer_items"] == 2
-    # q1 cites a (relevant) and z -> 1/2; q3 cites x (nothing relevant) -> 0; q2 cites nothing
-    assert answers["citation_precision"] == 0.25 and answers["cited_items"] == 2
+    # q1 cites a (relevant) and z -> 1/2; q2 cites nothing; q3 is unanswerable, so its citation
+    # of x is an abstention failure, not scored here
+    assert answers["citation_precision"] == 0.5 and answers["cited_items"] == 1
     # q1 refund expected and given -> 1; q2 escalate expected, abstained -> 0
     assert answers["next_action_accuracy"] == 0.5 and answers["action_items"] == 2
     assert answers["forbidden_leaks"] == 1
