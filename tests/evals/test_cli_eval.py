@@ -105,3 +105,8 @@ def test_sample_gold_set_end_to_end(
     assert {"bm25", "dense", "hybrid"} <= set(data["configs"])
     assert data["answers"]["token_f1"] is not None
     assert data["forbidden_leaks"] == 0
+    quality = data["answer_quality"]  # the gold set's annotations are read and scored
+    assert quality["fact_items"] > 0 and quality["playbook_items"] > 0
+    assert quality["off_topic_items"] > 0 and quality["in_domain_unanswerable"] >= 20
+    assert quality["ece"] is not None and data["reliability"]
+    assert (tmp_path / "out" / "reliability.png").read_bytes().startswith(b"\x89PNG")
