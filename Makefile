@@ -25,11 +25,13 @@ run: venv
 	$(BIN)/kbassist serve --host 127.0.0.1 --port 8000
 
 test: venv
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf .kbassist

@@ -17,6 +17,49 @@ BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 BUNDLED_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
+class HttpSettings(BaseSettings):
+    """The HTTP API (``KBASSIST_API_KEYS``, ``KBASSIST_MAX_REQUEST_BYTES``)."""
+
+    model_config = SettingsConfigDict(env_prefix="KBASSIST_", env_file=".env", extra="ignore")
+
+    # {"api-key": ["team", ...]}; empty means no key is required (local use)
+    api_keys: dict[str, list[str]] = Field(default_factory=dict)
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+
+def _slack_alias(name: str) -> AliasChoices:
+    """Slack's own variable name (``SLACK_BOT_TOKEN``), ours, and the field name."""
+    return AliasChoices(f"SLACK_{name.upper()}", f"KBASSIST_SLACK_{name.upper()}", name)
+
+
+class SlackSettings(BaseSettings):
+    """The Slack app (Slack's standard variable names for the secrets; ``KBASSIST_SLACK_*``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KBASSIST_SLACK_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    bot_token: SecretStr | None = Field(default=None, validation_alias=_slack_alias("bot_token"))
+    signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=_slack_alias("signing_secret")
+    )
+    app_token: SecretStr | None = Field(default=None, validation_alias=_slack_alias("app_token"))
+    api_url: str | None = None
+    allowed_channels: list[str] = Field(default_factory=list)
+    user_teams: dict[str, list[str]] = Field(default_factory=dict)
+    # Teams whose restricted content may be posted visibly in a channel (channel id -> teams);
+    # a channel answer uses only the teams the asker and the channel have in common.
+    channel_teams: dict[str, list[str]] = Field(default_factory=dict)
+
+
+# The environment prefix of each settings model, for error messages that name the variable.
+ENV_PREFIXES = {
+    "Settings": "KBASSIST_",
+    "HttpSettings": "KBASSIST_",
+    "SlackSettings": "KBASSIST_SLACK_",
+}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="KBASSIST_", env_file=".env", extra="ignore", populate_by_name=True
@@ -75,27 +118,9 @@ class Settings(BaseSettings):
         default=None, description="folder of versioned prompt files; the repo's prompts/ when unset"
     )
 
-    # HTTP API: {"api-key": ["team", ...]}; empty means no key is required (local use)
-    api_keys: dict[str, list[str]] = Field(default_factory=dict)
-    max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
-
-    # Slack (Slack's standard variable names)
-    slack_bot_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "KBASSIST_SLACK_BOT_TOKEN")
-    )
-    slack_signing_secret: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "KBASSIST_SLACK_SIGNING_SECRET"),
-    )
-    slack_app_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "KBASSIST_SLACK_APP_TOKEN")
-    )
-    slack_api_url: str | None = None
-    slack_allowed_channels: list[str] = Field(default_factory=list)
-    slack_user_teams: dict[str, list[str]] = Field(default_factory=dict)
-    # Teams whose restricted content may be posted visibly in a channel (channel id -> teams);
-    # a channel answer uses only the teams the asker and the channel have in common.
-    slack_channel_teams: dict[str, list[str]] = Field(default_factory=dict)
+    # Channels, each in its own nested model (read from the same environment)
+    http: HttpSettings = Field(default_factory=lambda: HttpSettings())
+    slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
 
     @model_validator(mode="after")
     def _overlap_below_max(self) -> Settings:

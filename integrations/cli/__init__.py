@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from assistant.compose import Services
 from assistant.errors import KbassistError, validation_problems
-from assistant.settings import get_settings
+from assistant.settings import ENV_PREFIXES, get_settings
 
 
 class UserError(click.ClickException):
@@ -31,14 +34,28 @@ class KbassistGroup(click.Group):
             raise UserError(exc.detail, exc.exit_code) from None
         except ValidationError as exc:
             raise UserError(f"invalid configuration: {_problems(exc)}", 4) from None
+        except SettingsError as exc:  # a variable that is not valid JSON where JSON is expected
+            raise UserError(f"invalid configuration: {_unparsable(exc)}", 4) from None
 
 
 def _problems(exc: ValidationError) -> str:
-    """Each problem as 'KBASSIST_FIELD: what is wrong'."""
+    """Each problem as 'KBASSIST_FIELD: what is wrong' (the variable of the settings model)."""
+    prefix = ENV_PREFIXES.get(exc.title, "KBASSIST_")
     return "; ".join(
-        f"KBASSIST_{'_'.join(loc).upper()}: {message}" if loc else message
+        f"{prefix}{'_'.join(loc).upper()}: {message}" if loc else message
         for loc, message in validation_problems(exc.errors())
     )
+
+
+def _unparsable(exc: SettingsError) -> str:
+    """'KBASSIST_X: is not valid JSON' from pydantic-settings' 'error parsing value for field'."""
+    found = re.search(r'field "(\w+)"', str(exc))
+    if not found:
+        return "a variable could not be parsed"
+    field = found.group(1).upper()
+    names = [f"{prefix}{field}" for prefix in dict.fromkeys(ENV_PREFIXES.values())]
+    named = [name for name in names if name in os.environ] or names  # the one that is set
+    return f"{' or '.join(named)}: is not valid JSON"
 
 
 @click.group(cls=KbassistGroup)

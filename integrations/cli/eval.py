@@ -12,6 +12,7 @@ import click
 from assistant.compose import Services
 from evals.gate import check_thresholds, load_thresholds
 from evals.pipeline import EvalJob, beir_job, gold_job
+from evals.quality import summary_lines
 from evals.report import report_dict, write_report
 from integrations.cli.progress import progress_bar
 
@@ -40,6 +41,7 @@ def _summary(data: dict[str, Any], paths: dict[str, Path]) -> list[str]:
             f"(test precision {_fmt(test['precision'])}, recall {_fmt(test['recall'])}); "
             f"KBASSIST_ABSTAIN_THRESHOLD={calibration['threshold']:.3f} applies it"
         )
+    lines += summary_lines(data)
     leaks, failed = data["forbidden_leaks"], len(data["failures"])
     lines.append(f"  forbidden leaks {leaks}, failed items {failed}")
     lines += [f"wrote {path}" for path in paths.values()]

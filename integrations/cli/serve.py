@@ -45,7 +45,7 @@ def serve(services: Services, host: str, port: int) -> None:
     click.echo(f"sidebar:   {base}/sidebar")
     if app.state.slack_events:
         click.echo(f"Slack:     {base}{app.state.slack_events}")
-    if not services.settings.api_keys:
+    if not services.settings.http.api_keys:
         click.echo("no API keys configured: every caller is trusted (local use)")
     try:  # load the embedding model and the indexes now rather than on the first request
         services.service.warm_up()

@@ -18,7 +18,7 @@ def slack(services: Services) -> None:
 
     Example: SLACK_APP_TOKEN=xapp-… SLACK_BOT_TOKEN=xoxb-… kbassist slack
     """
-    app_token = services.settings.slack_app_token
+    app_token = services.settings.slack.app_token
     if app_token is None or not app_token.get_secret_value():
         raise click.ClickException(
             "SLACK_APP_TOKEN is not set: create an app-level token with connections:write "

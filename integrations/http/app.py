@@ -50,7 +50,7 @@ def create_app(services: Services) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
-    app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_request_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.http.max_request_bytes)
     install_error_handlers(app)
     for module in (suggestions, search, documents, health, sidebar):
         app.include_router(module.router)
@@ -66,7 +66,7 @@ def create_app(services: Services) -> FastAPI:
 
 def _mount_slack(app: FastAPI, services: Services) -> str | None:
     """The Slack app's router, when a signing secret is set; returns the path it serves."""
-    secret = services.settings.slack_signing_secret
+    secret = services.settings.slack.signing_secret
     if secret is None or not secret.get_secret_value():
         return None
     try:

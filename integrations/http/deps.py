@@ -57,7 +57,7 @@ def get_caller(
 ) -> Caller:
     """With keys configured, a valid key is required and its teams make the audience; without
     (local use), the caller is an agent of no team (public and internal content)."""
-    keys = settings.api_keys
+    keys = settings.http.api_keys
     if not keys:
         return Caller("local", Audience.agent())
     given = bearer.credentials if bearer else api_key

@@ -38,7 +38,7 @@ def slack_router(services: Services) -> APIRouter:
     """``POST /slack/events`` for the Slack app; needs ``SLACK_SIGNING_SECRET``."""
     from integrations.slack.app import build_app
 
-    secret = services.settings.slack_signing_secret
+    secret = services.settings.slack.signing_secret
     if secret is None or not secret.get_secret_value():
         raise KbassistError(ErrorCode.CONFIG, "SLACK_SIGNING_SECRET is not set")
     handler = ThreadedSlackRequestHandler(build_app(services))

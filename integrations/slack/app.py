@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 
 def web_client(services: Services) -> WebClient:
     """A Web API client with the bot token, at ``slack_api_url`` when set (tests, proxies)."""
-    token = services.settings.slack_bot_token
+    token = services.settings.slack.bot_token
     if token is None or not token.get_secret_value():
         raise KbassistError(ErrorCode.CONFIG, "SLACK_BOT_TOKEN is not set")
-    base_url = services.settings.slack_api_url or WebClient.BASE_URL
+    base_url = services.settings.slack.api_url or WebClient.BASE_URL
     return WebClient(token=token.get_secret_value(), base_url=base_url.rstrip("/") + "/")
 
 
@@ -43,7 +43,7 @@ def _skip_timeout_retries(
 
 def build_app(services: Services, client: WebClient | None = None) -> App:
     """The kbassist Slack app (HTTP or Socket Mode); makes no call to Slack until it is used."""
-    secret = services.settings.slack_signing_secret
+    secret = services.settings.slack.signing_secret
     signing_secret = secret.get_secret_value() if secret else ""
     if not signing_secret:
         # Socket Mode needs no signing secret; over HTTP a random one rejects every request.

@@ -79,9 +79,9 @@ def audience_for(settings: Settings, user_id: str, posted_in: str | None = None)
     An answer posted visibly in a channel (``posted_in``, not a DM) is read by everyone there,
     so it may only use the teams the asker shares with the channel (``slack_channel_teams``).
     """
-    teams = set(settings.slack_user_teams.get(user_id, []))
+    teams = set(settings.slack.user_teams.get(user_id, []))
     if posted_in is not None and not is_direct(posted_in):
-        teams &= set(settings.slack_channel_teams.get(posted_in, []))
+        teams &= set(settings.slack.channel_teams.get(posted_in, []))
     return Audience.agent(*sorted(teams))
 
 
@@ -91,7 +91,7 @@ def is_direct(channel: str) -> bool:
 
 def channel_allowed(settings: Settings, channel: str) -> bool:
     """DMs always; other channels when the allow-list is empty or names them."""
-    allowed = settings.slack_allowed_channels
+    allowed = settings.slack.allowed_channels
     return is_direct(channel) or not allowed or channel in allowed
 
 

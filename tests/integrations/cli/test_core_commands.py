@@ -145,3 +145,20 @@ def test_bad_configuration_names_the_variable_and_what_is_wrong(
     get_settings.cache_clear()
     result = run(tmp_path, "status")
     assert result.exit_code == 4 and "must be smaller than chunk_max_words" in result.output
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("KBASSIST_SLACK_USER_TEAMS", "not json", "KBASSIST_SLACK_USER_TEAMS: is not valid JSON"),
+        ("KBASSIST_API_KEYS", "{", "KBASSIST_API_KEYS: is not valid JSON"),
+        ("KBASSIST_MAX_REQUEST_BYTES", "5", "KBASSIST_MAX_REQUEST_BYTES: Input should be"),
+    ],
+)
+def test_bad_channel_configuration_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "status"])
+    assert result.exit_code == 4
+    assert named in result.output and "Traceback" not in result.output

@@ -24,7 +24,7 @@ from fastapi import FastAPI
 
 from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
-from assistant.settings import Settings
+from assistant.settings import HttpSettings, Settings
 from integrations.http.app import create_app
 from tests.conftest import write_tiny_kb
 
@@ -69,7 +69,7 @@ def running(app: FastAPI, start_timeout_s: float = 20.0) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server_settings() -> dict[str, Any]:
     """Settings of this module's server (override the fixture in a module to change them)."""
-    return {"api_keys": KEYS, "max_request_bytes": MAX_REQUEST_BYTES}
+    return {"http": HttpSettings(api_keys=KEYS, max_request_bytes=MAX_REQUEST_BYTES)}
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from assistant.compose import Services
-from assistant.settings import Settings
+from assistant.settings import HttpSettings, Settings, SlackSettings
 from integrations.http.app import create_app
 from tests.integrations.http.conftest import running
 
@@ -22,12 +22,13 @@ def serve_status(settings: Settings, path: str) -> int:
 
 def test_slack_events_is_mounted_only_with_a_signing_secret(settings: Settings) -> None:
     pytest.importorskip("integrations.slack")
-    keyed = settings.model_copy(update={"api_keys": {"k": ["t"]}})
+    keyed = settings.model_copy(update={"http": HttpSettings(api_keys={"k": ["t"]})})
     assert serve_status(keyed, "/slack/events") == 404
     with_slack = keyed.model_copy(
         update={
-            "slack_signing_secret": SecretStr("shh"),
-            "slack_bot_token": SecretStr("xoxb-test"),
+            "slack": SlackSettings(
+                signing_secret=SecretStr("shh"), bot_token=SecretStr("xoxb-test")
+            )
         }
     )
     status = serve_status(with_slack, "/slack/events")

@@ -19,7 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
-from assistant.settings import Settings
+from assistant.settings import Settings, SlackSettings
 from integrations.slack import slack_router
 from tests.conftest import write_tiny_kb
 from tests.fakes.slack_api import TEAM_ID, FakeSlackAPI
@@ -53,11 +53,13 @@ def services(
             _env_file=None,
             data_dir=root / "data",
             answerer="extractive",
-            slack_bot_token=SecretStr(BOT_TOKEN),
-            slack_signing_secret=SecretStr(SECRET),
-            slack_api_url=slack_api.base_url,
-            slack_allowed_channels=[ALLOWED],
-            slack_user_teams={TIER2: ["tier2"]},
+            slack=SlackSettings(
+                bot_token=SecretStr(BOT_TOKEN),
+                signing_secret=SecretStr(SECRET),
+                api_url=slack_api.base_url,
+                allowed_channels=[ALLOWED],
+                user_teams={TIER2: ["tier2"]},
+            ),
         )
     services = Services(settings)
     services.embedder = embedder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from assistant.errors import ErrorCode, KbassistError
-from assistant.settings import Settings
+from assistant.settings import Settings, SlackSettings
 from assistant.suggestion import AskRequest, Citation, NextAction, Suggestion
 from integrations.slack import blocks
 from integrations.slack.support import channel_allowed, friendly, strip_mentions, thread_turns
@@ -149,7 +149,7 @@ def test_strip_mentions_and_allow_list() -> None:
     assert strip_mentions("<@UBOT>  how   now <@U2>", "UBOT") == "how now <@U2>"
     everyone = Settings(_env_file=None)  # type: ignore[call-arg]
     assert channel_allowed(everyone, "CANY")
-    listed = Settings(_env_file=None, slack_allowed_channels=["C1"])  # type: ignore[call-arg]
+    listed = Settings(_env_file=None, slack=SlackSettings(allowed_channels=["C1"]))  # type: ignore[call-arg]
     assert channel_allowed(listed, "C1") and channel_allowed(listed, "D1")
     assert not channel_allowed(listed, "C2")
 

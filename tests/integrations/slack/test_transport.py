@@ -68,10 +68,17 @@ def test_building_the_app_makes_no_call_to_slack(
 
 
 def test_missing_secrets_are_configuration_errors(services: Services) -> None:
-    no_secret = Services(services.settings.model_copy(update={"slack_signing_secret": None}))
+    slack = services.settings.slack
+    no_secret = Services(
+        services.settings.model_copy(
+            update={"slack": slack.model_copy(update={"signing_secret": None})}
+        )
+    )
     with pytest.raises(KbassistError, match="SLACK_SIGNING_SECRET"):
         slack_router(no_secret)
-    no_token = Services(services.settings.model_copy(update={"slack_bot_token": None}))
+    no_token = Services(
+        services.settings.model_copy(update={"slack": slack.model_copy(update={"bot_token": None})})
+    )
     with pytest.raises(KbassistError, match="SLACK_BOT_TOKEN"):
         build_app(no_token)
 
