@@ -114,6 +114,12 @@ class Settings(BaseSettings):
         "built-in value chosen on dev data. `kbassist eval` reports the one a gold set's dev "
         "items choose for your own knowledge base",
     )
+    stale_ticket_days: int | None = Field(
+        default=365,
+        ge=1,
+        description="a resolved ticket last updated more than this many days ago counts as "
+        "stale (flagged, ranked lower, kept out of reply drafts); unset: tickets never age",
+    )
     prompts_dir: Path | None = Field(
         default=None, description="folder of versioned prompt files; the repo's prompts/ when unset"
     )

@@ -11,13 +11,14 @@ lines of fusion live here.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from assistant.retrieval import Query, RetrievedChunk, Retriever
 from assistant.retrieval.filters import matches
+from ingest.sources.registry import flags_of
 
 Hydrator = Callable[[list[str]], dict[str, RetrievedChunk]]
 
@@ -33,12 +34,44 @@ class FusionConfig:
     stale_penalty: float = 0.25  # subtracted (z units; RRF: a factor of 1 - penalty)
 
 
-def is_stale(metadata: Mapping[str, object], today: date) -> bool:
-    review_by = str(metadata.get("review_by") or "")
+def is_stale(metadata: Mapping[str, object], today: date, record_days: int | None = None) -> bool:
+    """Past its ``review_by`` date; or, for a source type that records one case (a ticket, not
+    an agent-facing source), last updated more than ``record_days`` days ago."""
+    if _past(str(metadata.get("review_by") or ""), today):
+        return True
+    if record_days is None or flags_of(str(metadata.get("source_type") or "")).agent_facing:
+        return False
+    return _past(str(metadata.get("updated_at") or ""), today - timedelta(days=record_days))
+
+
+def _past(value: str, limit: date) -> bool:
     try:
-        return bool(review_by) and date.fromisoformat(review_by[:10]) < today
+        return bool(value) and date.fromisoformat(value[:10]) < limit
     except ValueError:
         return False
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """When content counts as stale: past its ``review_by`` date, or a case record (a resolved
+    ticket) older than ``record_days`` (``Settings.stale_ticket_days``; None: records never age).
+    """
+
+    record_days: int | None = 365
+    today: Callable[[], date] = date.today
+
+    def flag(self, chunks: Iterable[RetrievedChunk]) -> list[RetrievedChunk]:
+        """Flag every chunk of a stale document (siblings included, whichever chunk of it was
+        flagged before); returns the chunks flagged."""
+        chunks = list(chunks)
+        today = self.today()
+        stale_docs = {
+            c.doc_id for c in chunks if c.stale or is_stale(c.metadata, today, self.record_days)
+        }
+        for chunk in chunks:
+            if chunk.doc_id in stale_docs:
+                chunk.stale = True
+        return [c for c in chunks if c.stale]
 
 
 def best_per_document(ranking: list[RetrievedChunk]) -> dict[str, RetrievedChunk]:
@@ -102,11 +135,13 @@ class HybridRetriever:
         config: FusionConfig | None = None,
         hydrate: Hydrator | None = None,
         today: Callable[[], date] = date.today,
+        stale_record_days: int | None = 365,
     ) -> None:
         self.rankers = dict(rankers)
         self.config = config or FusionConfig()
         self.hydrate = hydrate
         self.today = today
+        self.staleness = Staleness(stale_record_days, today)
 
     def rankings(self, query: Query) -> dict[str, list[RetrievedChunk]]:
         wide = Query(query.text, query.audience, query.filters, self.config.candidates)
@@ -120,16 +155,15 @@ class HybridRetriever:
         self, query: Query, rankings: Mapping[str, list[RetrievedChunk]]
     ) -> list[RetrievedChunk]:
         fused = fuse(rankings, self.config)
-        today = self.today()
-        for chunk in fused:
-            if is_stale(chunk.metadata, today):
-                chunk.stale = True
-                if self.config.method == "rrf":
-                    chunk.score *= 1 - self.config.stale_penalty
-                else:
-                    chunk.score -= self.config.stale_penalty
+        for chunk in self.staleness.flag(fused):
+            if self.config.method == "rrf":
+                chunk.score *= 1 - self.config.stale_penalty
+            else:
+                chunk.score -= self.config.stale_penalty
         fused.sort(key=lambda c: c.score, reverse=True)  # stable: ties keep their order
-        return self._hydrated(query, fused[: query.k])
+        out = self._hydrated(query, fused[: query.k])
+        self.staleness.flag(out)  # full metadata now (a sentence window carries no updated_at)
+        return out
 
     def retrieve(self, query: Query) -> list[RetrievedChunk]:
         return self.fuse(query, self.rankings(query))

@@ -9,7 +9,13 @@ from llama_index.core.schema import TextNode
 
 from assistant.access import Audience
 from assistant.retrieval import Query, RetrievedChunk
-from assistant.retrieval.hybrid import FusionConfig, HybridRetriever, fuse, is_stale
+from assistant.retrieval.hybrid import (
+    FusionConfig,
+    HybridRetriever,
+    Staleness,
+    fuse,
+    is_stale,
+)
 from assistant.retrieval.lexical import window_nodes
 
 
@@ -77,6 +83,51 @@ def test_stale_content_is_flagged_and_ranked_lower() -> None:
     assert got[1].stale and not got[0].stale
     assert is_stale({"review_by": "2026-05-31"}, date(2026, 6, 1))
     assert not is_stale({"review_by": "not a date"}, date(2026, 6, 1))
+
+
+def test_resolved_tickets_older_than_the_horizon_are_stale_articles_are_not() -> None:
+    today = date(2026, 6, 1)
+    old_ticket = {"source_type": "ticket", "updated_at": "2025-05-01"}
+    assert is_stale(old_ticket, today, record_days=365)
+    assert not is_stale(old_ticket, today, record_days=400)
+    assert not is_stale(old_ticket, today)  # no horizon: records never age
+    assert not is_stale({"source_type": "ticket", "updated_at": "2026-01-01"}, today, 365)
+    # an agent-facing source ages by its review_by date only, however old its last update
+    assert not is_stale({"source_type": "article", "updated_at": "2020-01-01"}, today, 365)
+
+
+def test_every_chunk_of_a_stale_document_is_flagged() -> None:
+    # the Assistant adds siblings (a playbook's steps, a ticket's resolution) after retrieval:
+    # one stale chunk makes its whole document stale, whichever chunk carried the date
+    chunks = [
+        hit("old::0", 0.9, review_by="2025-01-01"),
+        hit("old::1", 0.9),
+        hit("ticket::0", 0.5, source_type="ticket", updated_at="2024-01-01"),
+        hit("ticket::1", 0.5, source_type="ticket"),
+        hit("fresh::0", 0.4, review_by="2027-01-01"),
+    ]
+    flagged = Staleness(365, lambda: date(2026, 6, 1)).flag(chunks)
+    assert [c.chunk_id for c in flagged] == ["old::0", "old::1", "ticket::0", "ticket::1"]
+    assert not chunks[-1].stale
+
+
+def test_an_old_ticket_is_ranked_below_a_fresh_one() -> None:
+    ranking = [
+        hit("t1::0", 0.80, source_type="ticket", updated_at="2024-02-01"),
+        hit("t2::0", 0.78, source_type="ticket", updated_at="2026-02-01"),
+        hit("other::0", 0.1),
+    ]
+    retriever = HybridRetriever(
+        {"dense": Fixed(ranking)},
+        FusionConfig(weights={"dense": 1.0}),
+        today=lambda: date(2026, 6, 1),
+        stale_record_days=365,
+    )
+    got = retriever.retrieve(Query("q", k=2))
+    assert [(c.doc_id, c.stale) for c in got] == [("t2", False), ("t1", True)]
+    undated = HybridRetriever({"dense": Fixed(ranking)}, FusionConfig(weights={"dense": 1.0}))
+    undated.staleness = Staleness(None, lambda: date(2026, 6, 1))
+    assert [c.doc_id for c in undated.retrieve(Query("q", k=2))] == ["t1", "t2"]
 
 
 def test_window_only_hits_get_their_chunks_full_text() -> None:
