@@ -11,7 +11,7 @@ answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
@@ -111,3 +111,22 @@ def as_unanswerable(gold: GoldSet, prefix: str | None = None) -> list[GoldItem]:
         )
         for item in gold.items
     ]
+
+
+def choose_shared_threshold(groups: Mapping[str, Sequence[tuple[GoldItem, float]]]) -> float:
+    """One threshold for several sets' dev items ``(item, confidence)``: the best mean
+    abstention F1 over the sets that hold an unanswerable item (ties to the lower threshold);
+    0.5 when none does."""
+    scored = [g for g in groups.values() if any(not item.answerable for item, _ in g)]
+    if not scored:
+        return 0.5
+    best: tuple[float, float] | None = None
+    for threshold in candidates(p for g in scored for _, p in g):
+        f1s = [
+            abstention_scores((not item.answerable, p < threshold) for item, p in g)["f1"] or 0.0
+            for g in scored
+        ]
+        mean_f1 = sum(f1s) / len(f1s)
+        if best is None or mean_f1 > best[1]:
+            best = (threshold, mean_f1)
+    return best[0] if best else 0.5

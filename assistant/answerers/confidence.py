@@ -1,5 +1,9 @@
 """How sure the retrieval is that the knowledge base covers a question.
 
+``Confidence`` is what an answerer asks: a score in [0, 1] shown as the confidence, and whether
+it is too low to answer. The fitted classifier (``answerers.answerability``) is the default;
+``ConfidenceModel`` below is the earlier heuristic, kept for tests and as a baseline.
+
 Two signals that do not depend on rank: the best dense similarity among the passages, and the
 share of the question's content words (stemmed) that the best passages contain. The weights and
 the abstention threshold are calibrated on development data (``evals/``), not on test questions.
@@ -8,6 +12,7 @@ the abstention threshold are calibrated on development data (``evals/``), not on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import Stemmer
 
@@ -19,6 +24,15 @@ _STEMMER = Stemmer.Stemmer("english")
 
 def stems(text: str) -> set[str]:
     return set(_STEMMER.stemWords(content_words(text)))
+
+
+class Confidence(Protocol):
+    @property
+    def threshold(self) -> float: ...
+
+    def score(self, question: str, passages: list[RetrievedChunk]) -> float: ...
+
+    def abstains(self, confidence: float) -> bool: ...
 
 
 @dataclass(frozen=True)
