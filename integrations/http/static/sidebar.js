@@ -283,14 +283,60 @@
       return node;
     },
 
+    /** "500" -> "500.00", "1250.5" -> "1,250.50" (as the Slack app writes amounts). */
+    amount(value) {
+      const n = Number(value);
+      if (!Number.isFinite(n)) return String(value);
+      return n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    },
+
+    /** What an action asks for, beyond its label: team, limit, what to request, macro, link. */
+    actionDetails(a) {
+      const d = a.details && typeof a.details === "object" ? a.details : {};
+      const text = (value) => (typeof value === "string" || typeof value === "number" ? String(value).trim() : "");
+      const out = [];
+      if (a.kind === "escalate" && text(d.team)) {
+        out.push(`Escalate to ${text(d.team)}` + (text(d.within) ? ` within ${text(d.within)}` : ""));
+        if (text(d.when)) out.push(`When: ${text(d.when)}`);
+      } else if (a.kind === "refund" && text(d.max_amount)) {
+        out.push(`Limit: up to ${render.amount(d.max_amount)} ${text(d.currency)}`.trim());
+      } else if (a.kind === "request_info" && text(d.what)) {
+        out.push(`Ask the customer for: ${text(d.what)}`);
+      } else if (a.kind === "macro" && text(d.name)) {
+        out.push(`Macro: ${text(d.name)}`);
+      } else if ((a.kind === "link" || a.kind === "form") && text(d.url)) {
+        const url = render.safeUrl(text(d.url));
+        const shown = text(d.name) || render.plain(a.label || "") || text(d.url);
+        if (url) {
+          out.push(
+            dom.el(
+              "a",
+              { className: "kb-action-link", href: url, target: "_blank", rel: "noopener noreferrer" },
+              a.kind === "form" ? `Open form: ${shown}` : `Open: ${shown}`,
+              dom.el("span", { className: "kb-visually-hidden" }, " (opens in a new tab)"),
+            ),
+          );
+        } else {
+          out.push(`${shown} (no web address to open)`);
+        }
+      }
+      const label = render.plain(a.label || "").trim().toLowerCase();
+      return out.filter((item) => typeof item !== "string" || item.toLowerCase() !== label);
+    },
+
+    /** One next action: a checkbox (ticked = done, sent with the decision) and its details. */
     action(a, i, citations) {
       const id = `kb-action-${i}`;
       const cited = citations.find((c) => c.index === a.citation);
+      const details = render.actionDetails(a);
       return dom.el(
         "li",
-        { className: "kb-action" },
-        dom.el("input", { type: "checkbox", id }),
-        dom.el("label", { for: id }, a.label),
+        { className: "kb-action", dataset: { kind: a.kind || "other" } },
+        dom.el("input", { type: "checkbox", id, dataset: { index: String(i + 1) } }),
+        dom.el("label", { for: id }, render.plain(a.label || a.kind || "Action")),
+        details.length
+          ? dom.el("div", { className: "kb-action-details" }, ...details.map((d) => dom.el("span", {}, d)))
+          : null,
         dom.el(
           "div",
           { className: "kb-action-meta" },
@@ -299,6 +345,13 @@
           cited ? render.marker(cited) : null,
         ),
       );
+    },
+
+    /** The 1-based indexes of the ticked actions (the API's ``actions_done``). */
+    ticked() {
+      return Array.from(ui.actions.querySelectorAll("input[type=checkbox]:checked"), (box) =>
+        Number(box.dataset.index),
+      ).filter((n) => Number.isInteger(n) && n > 0);
     },
 
     notes(s) {
@@ -466,10 +519,15 @@
       state.deciding = true;
       decide.setButtonsDisabled(true);
       feedback.decision("Saving…");
+      const hasActions = (state.suggestion.next_actions || []).length > 0;
+      const done = hasActions ? { actions_done: render.ticked() } : {}; // ticked = done
       try {
-        await api.decide(state.suggestion.id, { action, agent, ...extra, request_id: decide.requestId() });
+        const body = { action, agent, ...extra, ...done, request_id: decide.requestId() };
+        await api.decide(state.suggestion.id, body);
         feedback.clearError();
-        feedback.decision(CONFIRM[action]);
+        const count = body.actions_done ? body.actions_done.length : 0;
+        const also = count ? ` · ${count} action${count === 1 ? "" : "s"} done` : "";
+        feedback.decision(CONFIRM[action] + also);
         feedback.announce(CONFIRM[action].replace(" ✓", ""));
         return true;
       } catch (err) {
@@ -546,8 +604,11 @@
         feedback.decision("Nothing changed yet: edit the answer or the reply first.", true);
         return;
       }
-      // The record keeps one text: the edited answer, or the edited reply when only it changed.
-      const ok = await decide.send("edit", { text: answerChanged ? answer : reply });
+      // Each text is sent only when it changed; each is diffed against its own original.
+      const edited = {};
+      if (answerChanged) edited.text = answer;
+      if (replyChanged) edited.reply_text = reply;
+      const ok = await decide.send("edit", edited);
       if (!ok) return;
       state.saved = { answer, reply };
       render.markdown(ui.answer, answer, state.suggestion.citations || []);

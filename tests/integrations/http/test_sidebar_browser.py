@@ -117,6 +117,12 @@ def chord(driver: WebDriver, modifier: str, key: str) -> None:
     ActionChains(driver).key_down(modifier).send_keys(key).key_up(modifier).perform()
 
 
+def click(driver: WebDriver, element: WebElement) -> None:
+    """Scroll ``element`` clear of the sticky decision bar, as a person would, and click it."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
 def wait_for(driver: WebDriver, condition: Callable[[WebDriver], Any], what: str) -> Any:
     return WebDriverWait(driver, WAIT_S).until(condition, message=what)
 
@@ -261,6 +267,58 @@ def test_edit_escape_cancels_and_save_records_the_edit(page: WebDriver, base: st
     recorded = decisions(base, sid)
     assert [d["action"] for d in recorded] == ["edit"]
     assert recorded[0]["text"].endswith("Also check the card's bank statement.")
+    assert "+" in recorded[0]["diff"] and "bank statement" in recorded[0]["diff"]
+    assert recorded[0]["reply_text"] is None and recorded[0]["reply_diff"] is None
+
+
+def test_a_reply_only_edit_is_recorded_as_the_reply_not_the_answer(
+    page: WebDriver, base: str
+) -> None:
+    sid = ask_ticket_with_keyboard(page)
+    reply = page.find_element(By.ID, "kb-reply")
+    original = reply.get_attribute("value") or ""
+    assert original.strip(), "no reply draft to edit"
+    reply.click()
+    reply.send_keys(Keys.CONTROL, Keys.END)
+    reply.send_keys(" We have also refunded the fee.")
+    chord(page, Keys.CONTROL, Keys.ENTER)  # typing in the reply opened the edit: this saves it
+    wait_for_confirmation(page, "Edit saved ✓")
+
+    [edit] = decisions(base, sid)
+    assert edit["action"] == "edit"
+    assert edit["text"] is None and edit["diff"] is None  # the answer was not touched
+    assert edit["reply_text"] == original + " We have also refunded the fee."
+    last = original.splitlines()[-1]
+    diff = edit["reply_diff"].splitlines()  # against the reply draft, line by line
+    assert f"-{last}" in diff and f"+{last} We have also refunded the fee." in diff
+
+
+def test_ticked_actions_are_recorded_with_the_decision(page: WebDriver, base: str) -> None:
+    sid = ask_ticket_with_keyboard(page)
+    actions = page.find_elements(By.CSS_SELECTOR, "#kb-actions > li")
+    texts = [a.text for a in actions]
+    refund = next(i for i, t in enumerate(texts) if "Limit: up to 500.00 USD" in t)
+    escalate = next(i for i, t in enumerate(texts) if "Escalate to billing" in t)
+    assert refund != escalate, texts
+    box = actions[escalate].find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+    box.send_keys(Keys.SPACE)  # ticked from the keyboard
+    assert box.is_selected()
+
+    chord(page, Keys.ALT, "a")  # the shortcut still works with the focus on a checkbox
+    wait_for_confirmation(page, "Accepted ✓ · 1 action done")
+    [accepted] = decisions(base, sid)
+    assert accepted["action"] == "accept"
+    assert accepted["actions_done"] == [escalate + 1]  # 1-based, into next_actions
+
+    click(page, actions[refund].find_element(By.CSS_SELECTOR, "label"))  # the label ticks it too
+    chord(page, Keys.ALT, "o")
+    set_field(page, "kb-override-text", "Refund it and escalate the fee to billing.")
+    set_field(page, "kb-override-reason", "the fee needs billing")
+    chord(page, Keys.CONTROL, Keys.ENTER)
+    wait_for_confirmation(page, "Override recorded ✓ · 2 actions done")
+    overridden = decisions(base, sid)[-1]
+    assert overridden["action"] == "override"
+    assert overridden["actions_done"] == sorted([refund + 1, escalate + 1])
 
 
 def test_ticket_context_in_the_url_suggests_right_away(page: WebDriver, base: str) -> None:
@@ -487,3 +545,63 @@ def test_layout_screenshot(page: WebDriver) -> None:
         page.set_window_size(380, 1000)
     severe = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
+
+
+def actions_suggestion(link_url: str) -> dict[str, Any]:
+    """A suggestion with one next action of every kind (as a playbook gives them)."""
+    suggestion = markdown_suggestion("Refund the duplicate charge [1].", snippet="Refund it.")
+
+    def action(label: str, kind: str, step: int, **details: object) -> dict[str, Any]:
+        return {"label": label, "kind": kind, "playbook_id": "pb-dup", "step": step,
+                "citation": 1, "details": details}  # fmt: skip
+
+    suggestion["next_actions"] = [
+        action("Refund the second charge", "refund", 1, max_amount=500, currency="USD"),
+        action("Payout recall", "escalate", 2, team="billing", within="24 hours"),
+        action("Refund policy", "link", 3, url=link_url),
+        action("Book ID video call", "form", 4, url="https://forms.example.com/id-call"),
+        action("Ask for proof", "request_info", 5, what="bank statement showing both charges"),
+        action("Send the apology", "macro", 6, name="Payments: duplicate refunded"),
+        action("Open this", "link", 7, url="javascript:window.kbPwned='action'"),
+    ]
+    return suggestion
+
+
+def test_next_actions_show_their_details_and_links_open_in_a_new_tab(
+    page: WebDriver, base: str
+) -> None:
+    ask_for(page, actions_suggestion(f"{base}/healthz"))  # a link that opens without a network
+    items = page.find_elements(By.CSS_SELECTOR, "#kb-actions > li")
+    assert len(items) == 7
+    refund, escalate, link, form, request, macro, hostile = items
+    assert "Limit: up to 500.00 USD" in refund.text
+    assert "Escalate to billing within 24 hours" in escalate.text
+    assert "Ask the customer for: bank statement showing both charges" in request.text
+    assert "Macro: Payments: duplicate refunded" in macro.text
+
+    for item, url in (
+        (link, f"{base}/healthz"),
+        (form, "https://forms.example.com/id-call"),
+    ):
+        anchor = item.find_element(By.CSS_SELECTOR, "a.kb-action-link")
+        assert anchor.get_attribute("href") == url
+        assert anchor.get_attribute("target") == "_blank"
+        assert "noopener" in (anchor.get_attribute("rel") or "").split()
+        assert anchor.is_displayed()
+    assert "Open form: Book ID video call" in form.text
+
+    hrefs = [a.get_attribute("href") or "" for a in hostile.find_elements(By.CSS_SELECTOR, "a")]
+    assert hrefs and all(h.endswith("#kb-cite-1") for h in hrefs), hrefs  # its [1] marker only
+    assert "no web address to open" in hostile.text  # javascript: is never a link
+    click(page, hostile.find_element(By.CSS_SELECTOR, "label"))
+    assert page.execute_script("return window.kbPwned === undefined")
+
+    click(page, link.find_element(By.CSS_SELECTOR, "input[type=checkbox]"))
+    before = len(page.window_handles)
+    link.find_element(By.CSS_SELECTOR, "a.kb-action-link").send_keys(Keys.ENTER)  # keyboard
+    wait_for(page, lambda d: len(d.window_handles) > before, "the link did not open a tab")
+    for handle in page.window_handles[before:]:
+        page.switch_to.window(handle)
+        page.close()
+    page.switch_to.window(page.window_handles[0])
+    assert link.find_element(By.CSS_SELECTOR, "input[type=checkbox]").is_selected()
