@@ -14,13 +14,14 @@ from assistant.errors import ErrorCode, KbassistError
 from assistant.records import Decision, DecisionIn
 from assistant.suggestion import Suggestion
 
-_OPTIONAL = ("text", "reason", "citation_index", "rating")
+_OPTIONAL = ("text", "reply_text", "reason", "citation_index", "rating", "actions_done")
 
-# action -> (fields it needs, fields it may take besides those)
+# action -> (fields it needs, fields it may take besides those); an edit needs text or
+# reply_text (or both), checked apart
 _RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "accept": ((), ()),
-    "edit": (("text",), ("reason",)),
-    "override": (("text", "reason"), ()),
+    "accept": ((), ("actions_done",)),
+    "edit": ((), ("text", "reply_text", "reason", "actions_done")),
+    "override": (("text", "reason"), ("actions_done",)),
     "rate_citation": (("citation_index", "rating"), ("reason",)),
 }
 
@@ -33,13 +34,16 @@ _NEEDS = {
 
 
 def normalized(decision: DecisionIn) -> DecisionIn:
-    """The decision with blank strings taken as absent."""
-    blank = {
+    """The decision with blank strings and no ticked actions taken as absent, and the ticked
+    actions in order, once each."""
+    update: dict[str, object] = {
         name: None
-        for name in ("text", "reason", "request_id")
+        for name in ("text", "reply_text", "reason", "request_id")
         if isinstance(getattr(decision, name), str) and not getattr(decision, name).strip()
     }
-    return decision.model_copy(update=blank) if blank else decision
+    if decision.actions_done is not None:
+        update["actions_done"] = sorted(set(decision.actions_done)) or None
+    return decision.model_copy(update=update) if update else decision
 
 
 def check_decision(decision: DecisionIn, suggestion: Suggestion) -> None:
@@ -53,13 +57,25 @@ def check_decision(decision: DecisionIn, suggestion: Suggestion) -> None:
             )
         if present and name not in needed and name not in allowed:
             raise KbassistError(ErrorCode.BAD_INPUT, f"{name}: {decision.action} takes no {name}")
-    index = decision.citation_index
-    if index is not None and not 1 <= index <= len(suggestion.citations):
-        have = len(suggestion.citations)
+    if decision.action == "edit" and decision.text is None and decision.reply_text is None:
+        raise KbassistError(
+            ErrorCode.BAD_INPUT, "text: edit needs the edited answer (text) or reply (reply_text)"
+        )
+    for done in decision.actions_done or ():
+        _check_index("actions_done", done, len(suggestion.next_actions), "next action")
+    if decision.citation_index is not None:
+        _check_index(
+            "citation_index", decision.citation_index, len(suggestion.citations), "citation"
+        )
+
+
+def _check_index(field: str, index: int, have: int, what: str) -> None:
+    """BAD_INPUT unless ``index`` names one of the suggestion's ``have`` items (from 1)."""
+    if not 1 <= index <= have:
         raise KbassistError(
             ErrorCode.BAD_INPUT,
-            f"citation_index: {index} is not a citation of this suggestion "
-            + (f"(it has citations 1 to {have})" if have else "(it has none)"),
+            f"{field}: {index} is not a {what} of this suggestion "
+            + (f"(it has {what}s 1 to {have})" if have else "(it has none)"),
         )
 
 
@@ -67,15 +83,10 @@ def request_key(suggestion_id: str, decision: DecisionIn) -> str:
     """The client's request_id, or a hash of what was decided: the same request twice is one."""
     if decision.request_id:
         return f"client:{decision.request_id}"
-    fields = [
-        suggestion_id,
-        decision.action,
-        decision.agent,
-        decision.text,
-        decision.reason,
-        decision.citation_index,
-        decision.rating,
-    ]
+    fields: list[object] = [suggestion_id, decision.action, decision.agent, decision.text]
+    fields += [decision.reason, decision.citation_index, decision.rating]
+    if decision.reply_text is not None or decision.actions_done is not None:  # (older keys stay)
+        fields += [decision.reply_text, decision.actions_done]
     return "sha256:" + hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
 
@@ -87,9 +98,12 @@ def same_request(existing: Decision, suggestion_id: str, decision: DecisionIn) -
     )
 
 
-def edit_diff(answer: str, edited: str) -> str:
-    """A unified diff from the suggestion's answer to the agent's edited text."""
+def edit_diff(original: str, edited: str | None) -> str | None:
+    """A unified diff from the suggestion's text (its answer, or its reply draft) to the agent's
+    edited one; None when nothing was edited."""
+    if edited is None:
+        return None
     lines = difflib.unified_diff(
-        answer.splitlines(), edited.splitlines(), "suggestion", "edited", lineterm=""
+        original.splitlines(), edited.splitlines(), "suggestion", "edited", lineterm=""
     )
     return "\n".join(lines)

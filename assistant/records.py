@@ -41,10 +41,15 @@ class DecisionIn(BaseModel):
 
     action: DecisionAction
     agent: str = Field(min_length=1, max_length=200)
-    text: str | None = Field(default=None, max_length=20000)  # edit: edited text; override: own
+    # edit: the edited answer; override: the agent's own answer
+    text: str | None = Field(default=None, max_length=20000)
+    # edit: the edited reply draft (an edit takes text, reply_text or both)
+    reply_text: str | None = Field(default=None, max_length=20000)
     reason: str | None = Field(default=None, max_length=2000)  # override: why
     citation_index: int | None = Field(default=None, ge=1)  # rate_citation: which one
     rating: Literal["helpful", "wrong"] | None = None  # rate_citation
+    # accept, edit, override: the next actions the agent did (1-based indexes into next_actions)
+    actions_done: list[int] | None = Field(default=None, max_length=50)
     request_id: str | None = Field(default=None, max_length=200)  # idempotency key
 
 
@@ -54,10 +59,13 @@ class Decision(BaseModel):
     action: DecisionAction
     agent: str
     text: str | None = None
-    diff: str | None = None  # edit: unified diff of the suggestion's answer vs the edited text
+    diff: str | None = None  # edit: unified diff of the suggestion's answer vs the edited answer
+    reply_text: str | None = None
+    reply_diff: str | None = None  # edit: the same for the reply draft
     reason: str | None = None
     citation_index: int | None = None
     rating: Literal["helpful", "wrong"] | None = None
+    actions_done: list[int] | None = None
     created_at: datetime
 
 

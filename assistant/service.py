@@ -143,18 +143,16 @@ class SupportService:
         record = self._readable(suggestion_id, audience).record
         decision = normalized(decision)
         check_decision(decision, record.suggestion)
+        edit = decision.action == "edit"
         new = Decision(
             id=uuid.uuid4().hex,
             suggestion_id=suggestion_id,
-            action=decision.action,
-            agent=decision.agent,
-            text=decision.text,
-            diff=edit_diff(record.suggestion.answer, decision.text or "")
-            if decision.action == "edit"
+            **decision.model_dump(exclude={"request_id"}),
+            # an edit's diffs: each text against its own original
+            diff=edit_diff(record.suggestion.answer, decision.text) if edit else None,
+            reply_diff=edit_diff(record.suggestion.reply_draft, decision.reply_text)
+            if edit
             else None,
-            reason=decision.reason,
-            citation_index=decision.citation_index,
-            rating=decision.rating,
             created_at=datetime.now(UTC),
         )
         existing = self.suggestions.insert_decision(new, request_key(suggestion_id, decision))

@@ -38,6 +38,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, InterfaceError, Operat
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from assistant import migrations
 from assistant.errors import ErrorCode, KbassistError
 from assistant.records import Decision, Saved, SuggestionRecord
 from assistant.types import Audience
@@ -90,13 +91,17 @@ DECISIONS = Table(
     Column("rating", String(16)),
     Column("request_key", String(255), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("reply_text", Text),  # migration 0002
+    Column("reply_diff", Text),
+    Column("actions_done", JSON),
 )
 _DECISION_FIELDS = [c for c in DECISIONS.c if c.name not in ("seq", "request_key")]
 
 
 class SqlSuggestionStore:
-    """Suggestions and decisions in the database at ``url``; the tables are created when
-    missing, on first use (so a database that is down does not stop a server from starting)."""
+    """Suggestions and decisions in the database at ``url``. On first use the schema is brought
+    up to date by the migrations (``assistant.migrations``), so a database that is down does not
+    stop a server from starting."""
 
     def __init__(self, url: str) -> None:
         try:
@@ -181,7 +186,7 @@ class SqlSuggestionStore:
         with self._schema_lock:
             if not self._schema_ready:
                 with self._tx(write=True, schema=False) as conn:
-                    SCHEMA.create_all(conn)
+                    migrations.upgrade(conn)
                 self._schema_ready = True
 
 
