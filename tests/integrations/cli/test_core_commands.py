@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.settings import get_settings
+from assistant.suggestion_db import SqlSuggestionStore
 from ingest.sources.registry import SOURCE_TYPES
 from integrations.cli import cli
 
@@ -162,3 +163,22 @@ def test_bad_channel_configuration_names_the_variable(
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "status"])
     assert result.exit_code == 4
     assert named in result.output and "Traceback" not in result.output
+
+
+def test_ask_is_recorded_on_the_cli_channel_unless_told_not_to(
+    tmp_path: Path, tiny_kb: Path
+) -> None:
+    run(tmp_path, "ingest", str(tiny_kb))
+    asked = run(tmp_path, "ask", "How do I reset my password?", "--agent", "amelia")
+    assert asked.exit_code == 0, asked.output
+    suggestion_id = asked.stdout.strip().splitlines()[-1].removeprefix("suggestion id: ")
+    store = SqlSuggestionStore(f"sqlite:///{tmp_path / 'kbassist.db'}")
+    saved = store.load(suggestion_id)
+    assert saved is not None
+    assert (saved.record.channel, saved.record.asker) == ("cli", "amelia")
+    assert saved.record.request.question == "How do I reset my password?"
+    assert saved.record.retrieved  # what retrieval found is kept with it
+    quiet = run(tmp_path, "ask", "How do I reset my password?", "--no-record", "--json")
+    assert quiet.exit_code == 0, quiet.output
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM suggestions").scalar() == 1
