@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.compose import Services
+from assistant.embedding import file_sha256
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings
 from ingest.sources import ignored
@@ -35,11 +36,7 @@ class EvalStore:
 
 def file_hash(path: Path) -> str:
     """sha256 of one file, 12 hex digits."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:12]
+    return file_sha256(path)[:12]
 
 
 def _files(root: Path) -> list[Path]:
