@@ -9,6 +9,7 @@ from typing import Protocol
 
 from assistant.access import Audience
 from assistant.answerers import AnswerContext, Answerer
+from assistant.answerers.playbooks import PlaybookMatch, PlaybookMatcher, with_actions
 from assistant.conversation import rewrite
 from assistant.errors import ErrorCode, KbassistError
 from assistant.retrieval import Filters, Query, RetrievedChunk, Retriever
@@ -33,6 +34,7 @@ class SuggestResult:
     retrieved: list[RetrievedChunk]
     query: str  # the standalone query retrieval ran with
     latency_ms: float
+    playbook: PlaybookMatch | None = None  # the playbook whose "when to use" matched
 
 
 class Suggester(Protocol):
@@ -49,10 +51,14 @@ class Assistant:
         siblings: SiblingFetcher | None = None,
         k: int = 6,
         expand_playbooks: int = 2,
+        playbooks: PlaybookMatcher | None = None,
     ) -> None:
         self.retriever = retriever
         self.answerer = answerer
         self.siblings = siblings
+        # With a matcher, next actions come from the playbook whose "when to use" matches the
+        # question (or none), not from whichever playbook the answer happens to quote.
+        self.playbooks = playbooks
         self.k = k
         self.expand_playbooks = expand_playbooks
 
@@ -66,15 +72,18 @@ class Assistant:
         query_text = standalone_query(request)
         filters = Filters(tuple(request.source_types), tuple(request.products), tuple(request.tags))
         retrieved = self.retriever.retrieve(Query(query_text, audience, filters, self.k))
-        passages = self._with_playbook_steps(retrieved, audience)
+        passages = self.passages(retrieved, audience)
         context = AnswerContext(query_text, audience, tuple(request.history), request.ticket)
         suggestion = self.answerer.answer(context, passages)
+        match = None
+        if self.playbooks is not None:
+            if not suggestion.abstained:  # an abstention suggests no action: no search
+                match = self.playbooks.match(query_text, audience)
+            suggestion = with_actions(suggestion, match)
         latency = (time.perf_counter() - started) * 1000
-        return SuggestResult(suggestion, retrieved, query_text, latency)
+        return SuggestResult(suggestion, retrieved, query_text, latency, match)
 
-    def _with_playbook_steps(
-        self, retrieved: list[RetrievedChunk], audience: Audience
-    ) -> list[RetrievedChunk]:
+    def passages(self, retrieved: list[RetrievedChunk], audience: Audience) -> list[RetrievedChunk]:
         """Follow a retrieved playbook to all of its steps (so next actions can be cited), and a
         ticket's problem to the resolution that solved it (the answer is there, not in the
         customer's words): the source type's flags say which."""

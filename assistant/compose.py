@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import cached_property
 
 from assistant.answerers import Answerer
-from assistant.answerers.confidence import ConfidenceModel
+from assistant.answerers.answerability import AnswerabilityModel
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.playbooks import PlaybookMatcher
+from assistant.answerers.term_stats import Bm25TermStats
 from assistant.assist import Assistant
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.retrieval import Retriever
@@ -80,11 +82,16 @@ class Services:
         return HybridRetriever(rankers, hydrate=self.store.hydrate)
 
     @cached_property
-    def extractive(self) -> ExtractiveAnswerer:
+    def answerability(self) -> AnswerabilityModel:
+        """The fitted answerability classifier (its versioned JSON file), reading document
+        frequencies from the BM25 index; ``abstain_threshold`` overrides its threshold."""
+        model = AnswerabilityModel.load().with_stats(Bm25TermStats(self.lexical))
         threshold = self.settings.abstain_threshold
-        return ExtractiveAnswerer(
-            None if threshold is None else ConfidenceModel(threshold=threshold)
-        )
+        return model if threshold is None else model.with_threshold(threshold)
+
+    @cached_property
+    def extractive(self) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(self.answerability)
 
     @cached_property
     def answerer(self) -> Answerer:
@@ -97,8 +104,14 @@ class Services:
         return FallbackAnswerer(LLMAnswerer.from_settings(self.settings), self.extractive)
 
     @cached_property
+    def playbooks(self) -> PlaybookMatcher:
+        return PlaybookMatcher(self.dense, self.store.siblings)
+
+    @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(self.retriever, self.answerer, self.store.siblings)
+        return Assistant(
+            self.retriever, self.answerer, self.store.siblings, playbooks=self.playbooks
+        )
 
     @cached_property
     def suggestion_store(self) -> SqlSuggestionStore:

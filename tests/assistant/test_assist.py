@@ -72,6 +72,29 @@ def test_a_playbook_gives_cited_next_actions(sample_services: Services) -> None:
         assert by_index[action.citation].doc_id == action.playbook_id
 
 
+def test_the_readme_example_gets_the_duplicate_charge_playbook(sample_services: Services) -> None:
+    result = ask(sample_services, "A customer was charged twice, what do I do?")
+    suggestion = result.suggestion
+    assert not suggestion.abstained
+    assert result.playbook is not None and result.playbook.doc_id == "pb-duplicate-charge"
+    assert {a.playbook_id for a in suggestion.next_actions} == {"pb-duplicate-charge"}
+    details = {a.kind: a.details for a in suggestion.next_actions}
+    assert details["refund"]["max_amount"] == 500  # the tier 1 refund limit
+    assert details["escalate"]["team"] == "billing"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does Ledgerly have a payroll module for paying employees?",
+        "Can clients pay their invoices in Bitcoin?",
+    ],
+)
+def test_a_near_miss_question_abstains(sample_services: Services, question: str) -> None:
+    suggestion = ask(sample_services, question).suggestion
+    assert suggestion.abstained and suggestion.next_actions == []
+
+
 RESTRICTED = {"kb-1047": "tier2", "kb-1044": "billing", "kb-1045": "security"}
 
 

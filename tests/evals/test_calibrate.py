@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from evals.calibrate import as_unanswerable, calibrate, candidates, choose_threshold, scores_at
+from evals.calibrate import (
+    as_unanswerable,
+    calibrate,
+    candidates,
+    choose_shared_threshold,
+    choose_threshold,
+    scores_at,
+)
 from evals.gold import GoldItem, GoldSet
 
 
@@ -99,3 +106,18 @@ def test_as_unanswerable() -> None:
     assert item.id == "mtrag:q1" and item.question == "Q?" and item.split == "dev"
     assert not item.answerable and item.relevant == {} and item.answer == ""
     assert item.next_actions == [] and item.tags == ["x", "cross:mtrag"]
+
+
+def _item(n: int, answerable: bool) -> GoldItem:
+    return GoldItem(id=f"i{n}", question="q", answerable=answerable, split="dev")
+
+
+def test_one_threshold_serves_several_sets_by_their_mean_f1() -> None:
+    # set a separates at 0.5 (its unanswerable item scores 0.3); set b only at 0.7 (0.6)
+    a = [(_item(1, True), 0.8), (_item(2, False), 0.3), (_item(3, True), 0.65)]
+    b = [(_item(4, True), 0.9), (_item(5, False), 0.6)]
+    # t=0.6: a F1 1, b F1 0 -> 0.5; t=0.65: a 1, b 1 -> 1; t=0.8: a F1 2/3, b 1
+    assert choose_shared_threshold({"a": a, "b": b}) == 0.65
+    only_answerable = [(_item(6, True), 0.2)]
+    assert choose_shared_threshold({"a": a, "c": only_answerable}) == 0.65  # c has no say
+    assert choose_shared_threshold({"c": only_answerable}) == 0.5

@@ -1,0 +1,122 @@
+"""The right playbook or none: matching "when to use" chunks and attaching the actions."""
+
+from __future__ import annotations
+
+import json
+
+from assistant.answerers.playbooks import PlaybookMatcher, playbook_types, with_actions
+from assistant.retrieval import Query, RetrievedChunk
+from assistant.suggestion import Citation, Suggestion
+from assistant.types import Audience
+
+TIER1 = Audience.agent("tier1")
+
+
+def pb_chunk(doc: str, section: str, dense: float = 0.0, actions: object = None) -> RetrievedChunk:
+    meta: dict[str, object] = {
+        "source_type": "playbook",
+        "section": f"{doc} > {section}",
+        "title": doc,
+        "doc_id": doc,
+    }
+    if actions is not None:
+        meta["actions"] = json.dumps(actions)
+    return RetrievedChunk(f"{doc}:{section}", doc, section, meta, dense, signals={"dense": dense})
+
+
+STEPS = {
+    "pb-dup": [
+        pb_chunk("pb-dup", "When to use"),
+        pb_chunk("pb-dup", "Steps 1-3", actions=[{"kind": "refund", "step": 2, "max_amount": 500}]),
+        pb_chunk("pb-dup", "Escalation", actions=[{"kind": "escalate", "team": "billing"}]),
+    ],
+}
+
+
+class Search:
+    def __init__(self, chunks: list[RetrievedChunk]) -> None:
+        self.chunks = chunks
+        self.queries: list[Query] = []
+
+    def retrieve(self, query: Query) -> list[RetrievedChunk]:
+        self.queries.append(query)
+        return self.chunks
+
+
+def matcher(*chunks: RetrievedChunk) -> tuple[PlaybookMatcher, Search]:
+    search = Search(list(chunks))
+    found = PlaybookMatcher(search, lambda doc, audience: STEPS.get(doc, []), 0.45, 0.05)
+    return found, search
+
+
+def test_the_search_is_restricted_to_the_source_types_that_expand_steps() -> None:
+    found, search = matcher(pb_chunk("pb-dup", "When to use", 0.7))
+    found.match("charged twice", TIER1)
+    assert search.queries[0].filters.source_types == playbook_types() == ("playbook",)
+    assert search.queries[0].audience == TIER1
+
+
+def test_a_close_when_to_use_matches_and_brings_its_action_chunks() -> None:
+    found, _ = matcher(
+        pb_chunk("pb-dup", "When to use", 0.62),
+        pb_chunk("pb-other", "When to use", 0.40),
+    )
+    match = found.match("customer charged twice", TIER1)
+    assert match is not None and match.doc_id == "pb-dup"
+    assert [c.section for c in match.actions] == ["pb-dup > Steps 1-3", "pb-dup > Escalation"]
+
+
+def test_a_step_chunk_does_not_count_as_when_to_use() -> None:
+    found, _ = matcher(pb_chunk("pb-dup", "Steps 1-3", 0.9), pb_chunk("pb-x", "When to use", 0.3))
+    assert found.match("refund the duplicate", TIER1) is None
+
+
+def test_below_the_threshold_or_without_a_lead_there_is_no_playbook() -> None:
+    weak, _ = matcher(pb_chunk("pb-dup", "When to use", 0.44))
+    assert weak.match("q", TIER1) is None
+    tied, _ = matcher(
+        pb_chunk("pb-dup", "When to use", 0.60), pb_chunk("pb-x", "When to use", 0.57)
+    )
+    assert tied.match("q", TIER1) is None
+
+
+def answered(citations: list[Citation] | None = None, abstained: bool = False) -> Suggestion:
+    return Suggestion(
+        answer="Refund it [1].", citations=citations or [], confidence=0.8, abstained=abstained
+    )
+
+
+def test_actions_cite_their_steps_and_carry_the_refund_limit_and_escalation_team() -> None:
+    found, _ = matcher(pb_chunk("pb-dup", "When to use", 0.7))
+    article = Citation(
+        index=1, doc_id="kb-1", title="t", source_type="article", chunk_id="kb-1#0", snippet="s"
+    )
+    got = with_actions(answered([article]), found.match("q", TIER1))
+    by_index = {c.index: c for c in got.citations}
+    assert [(a.kind, a.citation, a.details) for a in got.next_actions] == [
+        ("refund", 2, {"max_amount": 500}),
+        ("escalate", 3, {"team": "billing"}),
+    ]
+    assert by_index[2].chunk_id == "pb-dup:Steps 1-3" and by_index[1] == article
+
+
+def test_a_step_already_cited_by_the_answer_is_not_cited_twice() -> None:
+    found, _ = matcher(pb_chunk("pb-dup", "When to use", 0.7))
+    step = Citation(
+        index=1,
+        doc_id="pb-dup",
+        title="t",
+        source_type="playbook",
+        chunk_id="pb-dup:Steps 1-3",
+        snippet="s",
+    )
+    got = with_actions(answered([step]), found.match("q", TIER1))
+    assert [a.citation for a in got.next_actions] == [1, 2]
+    assert len(got.citations) == 2
+
+
+def test_no_match_or_an_abstention_suggests_no_action() -> None:
+    found, _ = matcher(pb_chunk("pb-dup", "When to use", 0.7))
+    match = found.match("q", TIER1)
+    assert with_actions(answered(abstained=True), match).next_actions == []
+    assert with_actions(answered(), None).next_actions == []
