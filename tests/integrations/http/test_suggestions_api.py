@@ -171,6 +171,7 @@ def test_unknown_suggestion_is_404(client: httpx.Client) -> None:
         ({"question": "q", "history": "not a list"}, "body.history"),
         ({}, "question"),
         ({"question": "   "}, "question"),
+        ({"question": "q", "source_types": ["article", "wiki"]}, "source_types: 'wiki'"),
     ],
 )
 def test_a_bad_request_is_422_naming_the_field(
