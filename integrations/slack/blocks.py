@@ -1,8 +1,9 @@
 """Block Kit for a suggestion: pure functions, no Slack calls.
 
 A message shows the answer, its citations as ``<url|title>`` links with their snippets, the next
-actions, the reply draft and the confidence, then buttons whose ``value`` is the suggestion id.
-After a decision the message keeps the answer (or the agent's own text) and says who decided.
+actions with their details and a checklist to tick them (``checklist``), the reply draft and the
+confidence, then buttons whose ``value`` is the suggestion id. After a decision the message keeps
+the answer (or the agent's own text) and the checklist, and says who decided.
 
 Knowledge-base text (answer, snippets, actions, draft) is Markdown: it goes through
 ``to_mrkdwn``, which also escapes Slack's control characters and keeps mentions inert.
@@ -10,10 +11,12 @@ Knowledge-base text (answer, snippets, actions, draft) is Markdown: it goes thro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from assistant.formatting import slack_escape, slack_link, to_mrkdwn
 from assistant.suggestion import Citation, Suggestion
+from integrations.slack import checklist
 
 Block = dict[str, Any]
 
@@ -106,20 +109,24 @@ def citation_blocks(suggestion: Suggestion) -> list[Block]:
     return [_section(f"*Sources*\n{lines}")]
 
 
-def next_action_blocks(suggestion: Suggestion) -> list[Block]:
+def next_action_blocks(suggestion: Suggestion, done: Sequence[int] = ()) -> list[Block]:
+    """The actions with their details, then the checklist to tick the ones done."""
     if not suggestion.next_actions:
         return []
-    lines = []
-    for action in suggestion.next_actions:
-        cite = f" [{action.citation}]" if action.citation else ""
-        lines.append(f"• {to_mrkdwn(action.label)} _({action.kind})_{cite}")
-    return [_section("*Next actions*\n" + "\n".join(lines))]
+    lines = checklist.action_lines(suggestion.next_actions, done)
+    heading = "*Next actions* (tick what you did: it is recorded with your decision)"
+    return [
+        _section(heading + "\n" + "\n".join(lines)),
+        checklist.checkbox_block(suggestion.next_actions, done),
+    ]
 
 
-def draft_blocks(suggestion: Suggestion) -> list[Block]:
-    if not suggestion.reply_draft.strip():
+def draft_blocks(suggestion: Suggestion, draft: str | None = None) -> list[Block]:
+    """The reply draft (``draft``, when given, instead of the suggestion's own)."""
+    text = suggestion.reply_draft if draft is None else draft
+    if not text.strip():
         return []
-    quoted = "\n".join(f">{line}" for line in to_mrkdwn(suggestion.reply_draft).splitlines())
+    quoted = "\n".join(f">{line}" for line in to_mrkdwn(text).splitlines())
     return [_section(f"*Reply draft*\n{quoted}")]
 
 
@@ -163,19 +170,28 @@ def decided_blocks(
     agent: str,
     text: str | None = None,
     reason: str | None = None,
+    *,
+    reply_text: str | None = None,
+    done: Sequence[int] = (),
 ) -> list[Block]:
-    """The message once an agent decided: who, and (edit/override) the text they chose."""
+    """The message once an agent decided: who, the text they chose (an edit shows the edited
+    answer and reply draft, each when it changed), and the actions ticked as done."""
+    count = f" · {len(done)} of {len(suggestion.next_actions)} actions done" if done else ""
     if action == "accept":
         body = [answer_block(suggestion), *citation_blocks(suggestion)]
-        line = f":white_check_mark: Accepted by <@{agent}>"
+        line = f":white_check_mark: Accepted by <@{agent}>{count}"
     elif action == "edit":
-        body = [_section(to_mrkdwn(text or "")), *citation_blocks(suggestion)]
-        line = f":pencil2: Edited by <@{agent}>"
+        answer = _section(to_mrkdwn(text)) if text else answer_block(suggestion)
+        body = [answer, *citation_blocks(suggestion)]
+        if reply_text:
+            body += draft_blocks(suggestion, reply_text)
+        line = f":pencil2: Edited by <@{agent}>{count}"
     else:
         body = [_section(to_mrkdwn(text or ""))]
         why = f": {escape(reason)}" if reason else ""
-        line = f":arrows_counterclockwise: Overridden by <@{agent}>{why}"
-    return [*body, _context(line), buttons(suggestion_id, accept=False)]
+        line = f":arrows_counterclockwise: Overridden by <@{agent}>{why}{count}"
+    actions = next_action_blocks(suggestion, done)
+    return [*body, *actions, _context(line), buttons(suggestion_id, accept=False)]
 
 
 def fallback_text(text: str) -> str:

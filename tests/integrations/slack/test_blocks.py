@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from pydantic import ValidationError
 
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings, SlackSettings
 from assistant.suggestion import AskRequest, Citation, NextAction, Suggestion
-from integrations.slack import blocks
+from integrations.slack import blocks, checklist
 from integrations.slack.support import channel_allowed, friendly, strip_mentions, thread_turns
 from integrations.slack.views import MessageRef, edit_view, override_view
+from tests.integrations.slack.helpers import texts
 
 
 def suggestion(**extra: object) -> Suggestion:
@@ -43,7 +45,7 @@ def test_answer_is_escaped_and_citations_are_links() -> None:
         "[1] <https://help.example.com/a?x=1|Refunds ¦ &lt;b&gt;> › Steps  :warning: _stale_"
         in text
     )
-    assert "• Refund it _(refund)_ [1]" in text and ">we refunded it." in text
+    assert "1. Refund it _(refund)_ [1]" in text and ">we refunded it." in text
     actions = out[-1]
     assert [e["action_id"] for e in actions["elements"]] == [
         blocks.ACCEPT,
@@ -93,7 +95,7 @@ def test_markdown_from_the_knowledge_base_is_slack_mrkdwn() -> None:
     text = "\n".join(b["text"]["text"] for b in blocks.suggestion_blocks(s, "s-1") if "text" in b)
     assert "Refund *the duplicate* via <https://app.example.com/pay|Payments> [1]." in text
     assert "\n>*Refund* the _second_ charge &lt;@U999&gt;" in text  # the snippet, one line
-    assert "• Open *Payments* &gt; `Refunds` _(link)_" in text
+    assert "1. Open *Payments* &gt; `Refunds` _(link)_" in text
     assert ">Hi,\n>see our guide *today*." in text
     assert "**" not in text and "javascript" not in text
 
@@ -122,12 +124,43 @@ def test_decided_blocks_say_who_decided() -> None:
     assert blocks.ACCEPT not in str(overridden)
 
 
-def test_modals_carry_the_message_reference() -> None:
-    ref = MessageRef("s-1", "C1", "1.2", None)
-    edit = edit_view(ref, "the answer")
+def test_decided_edit_shows_what_changed_and_the_actions_done() -> None:
+    s = suggestion()
+    reply_only = blocks.decided_blocks(
+        s, "s-1", "edit", "U1", None, reply_text="Hi,\nrefunded **today**.", done=[1]
+    )
+    text = texts(reply_only)
+    assert text.startswith("Refund &lt;!channel&gt; &amp; the duplicate [1].")  # answer kept
+    assert "*Reply draft*\n>Hi,\n>refunded *today*." in text
+    assert "we refunded it" not in text  # the edited draft, not the suggested one
+    assert ":white_check_mark: 1. Refund it" in text
+    assert "Edited by <@U1> · 1 of 1 actions done" in text
+    [checks] = [b for b in reply_only if b.get("block_id") == checklist.ACTIONS_BLOCK]
+    assert [o["value"] for o in checks["elements"][0]["initial_options"]] == ["1"]
+
+    answer_only = texts(blocks.decided_blocks(s, "s-1", "edit", "U1", "Refund **both**."))
+    assert answer_only.startswith("Refund *both*.") and "Reply draft" not in answer_only
+
+
+def test_modals_carry_the_message_reference_and_the_ticked_actions() -> None:
+    ref = MessageRef("s-1", "C1", "1.2", None, actions_done=(1,))
+    s = suggestion(answer="the answer", reply_draft="Hi,\nsee **the guide** [1].")
+    edit = edit_view(ref, s)
     assert MessageRef.loads(edit["private_metadata"]) == ref
-    assert edit["blocks"][0]["element"]["initial_value"] == "the answer"
-    assert len(override_view(ref)["blocks"]) == 2
+    answer, reply, note = edit["blocks"]
+    assert answer["element"]["initial_value"] == "the answer"
+    assert reply["element"]["initial_value"] == "Hi,\nsee the guide."  # plain, no [1]
+    assert not reply.get("optional")
+    assert note["elements"][0]["text"] == "Recorded as done with it: 1. Refund it"
+    override = override_view(MessageRef("s-1", "C1"), s)
+    assert len(override["blocks"]) == 2  # nothing ticked: no note
+    no_draft = edit_view(MessageRef("s-1", "C1"), suggestion(reply_draft=""))
+    assert no_draft["blocks"][1]["optional"] is True  # nothing to prefill, nothing required
+
+
+def test_a_modal_reference_that_was_tampered_with_is_out_of_date() -> None:
+    with pytest.raises(KbassistError, match="out of date"):
+        MessageRef.loads('{"suggestion_id": "s", "channel": "C", "actions_done": ["x"]}')
 
 
 def test_thread_turns_roles_order_and_cut_off() -> None:

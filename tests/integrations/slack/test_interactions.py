@@ -7,10 +7,20 @@ from typing import Any
 import pytest
 
 from assistant.compose import Services
+from assistant.formatting import to_plain
+from integrations.slack.actions import _UNCHANGED
 from integrations.slack.blocks import ACCEPT, EDIT, OVERRIDE, SHARE
-from integrations.slack.views import EDIT_VIEW, OVERRIDE_VIEW, REASON_BLOCK, TEXT_BLOCK, MessageRef
-from tests.fakes.slack_api import BOT_USER_ID
-from tests.integrations.slack.conftest import ELSEWHERE, TIER2, SlackDriver
+from integrations.slack.checklist import ACTION_DONE, ACTIONS_BLOCK
+from integrations.slack.views import (
+    EDIT_VIEW,
+    OVERRIDE_VIEW,
+    REASON_BLOCK,
+    REPLY_BLOCK,
+    TEXT_BLOCK,
+    MessageRef,
+)
+from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID
+from tests.integrations.slack.conftest import AGENT, ALLOWED, ELSEWHERE, TIER2, SlackDriver
 from tests.integrations.slack.helpers import button_values, suggestion_id, texts
 
 pytestmark = pytest.mark.slow
@@ -122,6 +132,102 @@ def test_edit_opens_a_prefilled_modal_and_its_submission_records_an_edit(
     assert decision.text == "Refund the second charge under Payments."
     update = slack.api.calls_to("chat.update")[-1]
     assert update.args["ts"] == ts and "Edited by <@UAGENT>" in texts(update.blocks)
+
+
+def click_with_ticks(
+    slack: SlackDriver, action_id: str, sid: str, ts: str, ticked: list[str]
+) -> None:
+    """Press a button under a posted answer whose checklist has ``ticked`` options ticked (Slack
+    sends the message's input state with the click)."""
+    selected = [{"text": {"type": "plain_text", "text": v}, "value": v} for v in ticked]
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": AGENT, "team_id": TEAM_ID},
+        "container": {"type": "message", "message_ts": ts, "channel_id": ALLOWED},
+        "trigger_id": "12345.98765.abcd",
+        "channel": {"id": ALLOWED, "name": "support"},
+        "message": {"type": "message", "ts": ts, "bot_id": "BKBBOT"},
+        "response_url": slack.api.response_url("action"),
+        "state": {
+            "values": {
+                ACTIONS_BLOCK: {ACTION_DONE: {"type": "checkboxes", "selected_options": selected}}
+            }
+        },
+        "actions": [
+            {"action_id": action_id, "block_id": "kb_decide", "value": sid, "type": "button"}
+        ],
+    }
+    assert slack.interact(payload).status_code == 200
+
+
+def posted_actions(slack: SlackDriver) -> dict[str, int]:
+    """The posted answer's next actions as its checklist offers them: label -> value."""
+    post = slack.api.calls_to("chat.postMessage")[-1]
+    [checks] = [b for b in post.blocks if b.get("block_id") == ACTIONS_BLOCK]
+    options = checks["elements"][0]["options"]
+    return {o["text"]["text"].split(". ", 1)[1]: int(o["value"]) for o in options}
+
+
+def test_the_answer_lists_actions_with_their_details_and_a_checklist(
+    slack: SlackDriver, services: Services
+) -> None:
+    sid, ts = posted_answer(slack)
+    shown = texts(slack.api.calls_to("chat.postMessage")[-1].blocks)
+    assert "Limit: up to *500.00 USD*" in shown and "Escalate to billing" in shown
+    offered = posted_actions(slack)
+    actions = services.service.get(sid)[0].suggestion.next_actions
+    assert list(offered.values()) == list(range(1, len(actions) + 1))
+
+    tick = {"type": "block_actions", "user": {"id": AGENT}, "trigger_id": "1.2.3",
+            "container": {"type": "message", "message_ts": ts, "channel_id": ALLOWED},
+            "actions": [{"action_id": ACTION_DONE, "block_id": ACTIONS_BLOCK,
+                         "type": "checkboxes", "selected_options": []}]}  # fmt: skip
+    assert slack.interact(tick).status_code == 200  # a tick is acknowledged, nothing recorded
+    assert services.service.get(sid)[1] == []
+
+
+def test_accept_records_the_ticked_actions(slack: SlackDriver, services: Services) -> None:
+    sid, ts = posted_answer(slack)
+    escalate = next(v for label, v in posted_actions(slack).items() if "billing" in label)
+    click_with_ticks(slack, ACCEPT, sid, ts, [str(escalate)])
+    [decision] = services.service.get(sid)[1]
+    assert decision.action == "accept" and decision.actions_done == [escalate]
+    update = slack.api.calls_to("chat.update")[-1]
+    assert f":white_check_mark: {escalate}. Escalate to billing" in texts(update.blocks)
+    assert "Accepted by <@UAGENT> · 1 of" in texts(update.blocks)
+
+
+def test_an_edit_of_the_reply_draft_alone_is_recorded_as_the_reply(
+    slack: SlackDriver, services: Services
+) -> None:
+    sid, ts = posted_answer(slack)
+    record = services.service.get(sid)[0]
+    ticks = [str(v) for v in posted_actions(slack).values()]
+    click_with_ticks(slack, EDIT, sid, ts, ticks)
+    view = opened_view(slack)
+    answer, reply = view["blocks"][0], view["blocks"][1]
+    assert reply["block_id"] == REPLY_BLOCK
+    draft = reply["element"]["initial_value"]
+    assert draft == to_plain(record.suggestion.reply_draft) and draft.strip()
+    assert "Recorded as done with it: 1." in texts(view["blocks"])
+
+    unchanged = slack.submit(
+        view, {TEXT_BLOCK: answer["element"]["initial_value"], REPLY_BLOCK: draft}
+    )
+    assert unchanged.json()["errors"] == {TEXT_BLOCK: _UNCHANGED}
+    assert services.service.get(sid)[1] == []
+
+    edited = draft + "\nWe also refunded the fee."
+    answer_text = answer["element"]["initial_value"]
+    assert slack.submit(view, {TEXT_BLOCK: answer_text, REPLY_BLOCK: edited}).status_code == 200
+    [decision] = services.service.get(sid)[1]
+    assert decision.action == "edit"
+    assert decision.text is None and decision.diff is None  # the answer was not touched
+    assert decision.reply_text == edited
+    assert "+We also refunded the fee." in (decision.reply_diff or "").splitlines()
+    assert decision.actions_done == [int(t) for t in ticks]
+    shown = texts(slack.api.calls_to("chat.update")[-1].blocks)
+    assert ">We also refunded the fee." in shown and "Edited by <@UAGENT>" in shown
 
 
 def test_override_modal_records_text_and_reason(slack: SlackDriver, services: Services) -> None:
