@@ -128,4 +128,5 @@ class Services:
             ingestor=self.ingestor,
             indexes=[self.lexical, self.window_lexical],
             source_types=SOURCE_TYPES,
+            deliveries=self.suggestion_store,
         )

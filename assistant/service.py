@@ -50,6 +50,12 @@ class ChunkReader(Protocol):
     def chunk_counts(self, key: str = "source_type") -> Counter[str]: ...
 
 
+class DeliveryLog(Protocol):
+    """Deliveries seen from outside (``SqlSuggestionStore``: shared by every worker)."""
+
+    def first_delivery(self, key: str, ttl_s: float) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Decided:
     """A decision and the suggestion it was taken on (read once, as it was loaded)."""
@@ -89,6 +95,7 @@ class SupportService:
         ingestor: Ingestor | None = None,
         indexes: Sequence[DerivedIndex] = (),
         source_types: Sequence[str] = (),
+        deliveries: DeliveryLog | None = None,
     ) -> None:
         self.assistant = assistant
         self.suggestions = suggestions
@@ -97,6 +104,7 @@ class SupportService:
         self.ingestor = ingestor
         self.indexes = list(indexes)
         self.source_types = tuple(source_types)  # known ones; empty: any
+        self.deliveries = deliveries
 
     # -- suggestions --------------------------------------------------------------------------
 
@@ -173,6 +181,11 @@ class SupportService:
             return True
         visibilities = _needs(self.chunks, "the chunk store").visibilities(ids)
         return not any(v.startswith("team:") for v in visibilities.values())
+
+    def first_delivery(self, key: str, ttl_s: float = 24 * 3600) -> bool:
+        """Whether a delivery from outside (a webhook, a Slack event) is seen for the first time;
+        a re-delivery or a replay within ``ttl_s`` is not."""
+        return _needs(self.deliveries, "a delivery log").first_delivery(key, ttl_s)
 
     # -- knowledge base -----------------------------------------------------------------------
 

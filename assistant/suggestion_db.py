@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
     insert,
     select,
@@ -95,6 +96,12 @@ DECISIONS = Table(
     Column("reply_diff", Text),
     Column("actions_done", JSON),
 )
+DELIVERIES = Table(
+    "deliveries",
+    SCHEMA,
+    Column("key", String(255), primary_key=True),  # migration 0003
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
 _DECISION_FIELDS = [c for c in DECISIONS.c if c.name not in ("seq", "request_key")]
 
 
@@ -159,6 +166,22 @@ class SqlSuggestionStore:
     def ping(self) -> None:
         with self._tx() as conn:
             conn.execute(select(1))
+
+    def first_delivery(self, key: str, ttl_s: float) -> bool:
+        """True the first time ``key`` is seen within ``ttl_s`` seconds (then it is kept until
+        it expires), False for a re-delivery or a replay; expired keys are dropped."""
+        now = datetime.now(UTC)
+        try:
+            with self._tx(write=True) as conn:
+                conn.execute(delete(DELIVERIES).where(DELIVERIES.c.expires_at < now))
+                seen = conn.execute(select(DELIVERIES.c.key).where(DELIVERIES.c.key == key))
+                if seen.first() is not None:
+                    return False
+                expires = now + timedelta(seconds=ttl_s)
+                conn.execute(insert(DELIVERIES).values(key=key, expires_at=expires))
+                return True
+        except IntegrityError:  # another worker took it first (non-SQLite databases)
+            return False
 
     @staticmethod
     def _by_key(conn: Connection, key: str) -> Decision | None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from assistant import migrations
 from assistant.records import DecisionIn
 from assistant.service import SupportService
 from assistant.suggestion_db import SqlSuggestionStore
-from tests.assistant.test_service import FakeAssistant
+from tests.assistant.test_service import FakeAssistant, run_threads
 
 # The schema as the first release created it (SQLAlchemy's create_all, before migrations).
 FIRST_RELEASE = """
@@ -55,7 +57,8 @@ def test_a_first_release_database_is_migrated_and_keeps_its_decisions(tmp_path: 
     columns = {c["name"] for c in inspect(store.engine).get_columns("decisions")}
     assert {"reply_text", "reply_diff", "actions_done"} <= columns
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert version == ScriptDirectory.from_config(migrations.config()).get_current_head()
 
 
 def test_a_new_database_gets_the_whole_schema_once(tmp_path: Path) -> None:
@@ -66,5 +69,21 @@ def test_a_new_database_gets_the_whole_schema_once(tmp_path: Path) -> None:
     assert set(inspect(first.engine).get_table_names()) == {
         "suggestions",
         "decisions",
+        "deliveries",
         "alembic_version",
     }
+
+
+def test_a_delivery_is_first_once_across_stores_until_it_expires(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kbassist.db'}"
+    workers = [SqlSuggestionStore(url) for _ in range(2)]  # two workers on one database
+    firsts: list[bool] = []
+
+    def deliver(n: int) -> None:
+        firsts.append(workers[n % 2].first_delivery("zendesk:evt-1", ttl_s=60))
+
+    assert run_threads(6, deliver) == []
+    assert firsts.count(True) == 1
+    assert workers[0].first_delivery("zendesk:evt-2", ttl_s=60)
+    assert workers[1].first_delivery("zendesk:evt-3", ttl_s=-1)  # kept until it expires...
+    assert workers[1].first_delivery("zendesk:evt-3", ttl_s=60)  # ...which it already has
