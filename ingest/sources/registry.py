@@ -21,6 +21,7 @@ from ingest.sources.plaintext import parse_rst, parse_txt
 from ingest.sources.playbooks import ESCALATION, STEPS, WHEN_TO_USE, parse_playbook
 from ingest.sources.ticket_record import INTERNAL_NOTES, PROBLEM, RESOLUTION
 from ingest.sources.tickets import parse_tickets_csv, parse_tickets_jsonl
+from ingest.sources.zendesk_detect import parse_zendesk_json
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,9 @@ TABLE: tuple[SourceKind, ...] = (
         (
             FileFormat(parse_markdown, (".md", ".markdown")),
             FileFormat(parse_html, (".html", ".htm")),
+            # Zendesk API responses: Help Center articles, or solved tickets (source type
+            # "ticket"), told apart by their top-level key (ingest.sources.zendesk_detect).
+            FileFormat(parse_zendesk_json, (".json",)),
         ),
     ),
     SourceKind(

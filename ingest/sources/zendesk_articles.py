@@ -102,13 +102,15 @@ def parse_zendesk_articles(
             )
             continue
         aid = record_id(article) or "without id"
-        if record_id(article) and not export.is_latest("articles", article_key(article), path,
-                                                       index):  # fmt: skip
+        if record_id(article) and not export.is_latest(
+            "articles", article_key(article), path, index
+        ):
             result.skipped += 1  # a later copy of the same article is read instead
             continue
         try:
-            doc = article_from_zendesk(article, export.config, path, export.sections,
-                                       export.categories)  # fmt: skip
+            doc = article_from_zendesk(
+                article, export.config, path, export.sections, export.categories
+            )
         except FieldError as exc:
             name = f"{where}.{exc.field}"
             line = locate(text, name) if len(result.issues) < _LOCATED_ISSUES else None

@@ -90,8 +90,8 @@ def _comments(
         name = f"comments[{index}]"
         comment = as_mapping(raw, name)
         plain = comment.get("plain_body")
-        body = as_text(plain if isinstance(plain, str) and plain.strip() else comment.get("body"),
-                       f"{name}.body")  # fmt: skip
+        text = plain if isinstance(plain, str) and plain.strip() else comment.get("body")
+        body = as_text(text, f"{name}.body")
         public = comment.get("public", True)
         if not isinstance(public, bool):
             raise FieldError(f"{name}.public", "must be true or false")
@@ -152,8 +152,8 @@ def parse_zendesk_tickets(
             result.skipped += 1  # a later copy of the same ticket is read instead
             continue
         try:
-            doc = ticket_from_zendesk(ticket, export.comments_of(tid), export.users,
-                                      export.config, path)  # fmt: skip
+            comments = export.comments_of(tid)
+            doc = ticket_from_zendesk(ticket, comments, export.users, export.config, path)
         except FieldError as exc:
             in_comments = exc.field.startswith("comments[")  # from a comments response
             name = exc.field if in_comments else f"{where}.{exc.field}"
