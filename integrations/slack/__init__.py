@@ -46,6 +46,10 @@ def slack_router(services: Services) -> APIRouter:
 
     @router.post(EVENTS_PATH, include_in_schema=False)
     async def slack_events(request: Request) -> Response:
+        # Bolt reads the timestamp with int() before it checks the signature: anything else is
+        # an unsigned request, not a server error.
+        if not request.headers.get("x-slack-request-timestamp", "").isdigit():
+            return Response("invalid request", status_code=401)  # as Bolt answers one
         return await handler.handle(request)
 
     return router

@@ -3,11 +3,14 @@
 ``process_before_response=True`` runs every listener before the HTTP response goes back, so what
 a request caused is finished when the test (or the FaaS platform) gets the response. Events that
 Slack retries because the first delivery timed out (``X-Slack-Retry-Reason: http_timeout``) are
-acknowledged and dropped: the first delivery is still being answered.
+acknowledged and dropped: the first delivery is still being answered. Any other delivery seen
+before (the same ``event_id``, or the same signed body) is acknowledged and does nothing, whichever
+worker sees it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -41,6 +44,38 @@ def _skip_timeout_retries(
     return next()
 
 
+EVENT_TTL_S = 24 * 3600  # Slack retries an event for up to about an hour
+BODY_TTL_S = 15 * 60  # a signed body is only accepted within 5 minutes of its timestamp
+
+
+def _delivery_key(req: BoltRequest) -> str | None:
+    """What makes a delivery the same one: an event's ``event_id``; for slash commands and
+    interactions (which carry none), the signed body itself."""
+    body = req.body or {}
+    if body.get("type") == "url_verification":
+        return None
+    if body.get("event_id"):
+        return f"slack:event:{body['event_id']}"
+    return "slack:body:" + hashlib.sha256(req.raw_body.encode()).hexdigest()
+
+
+def _once(services: Services) -> Callable[..., BoltResponse]:
+    """Answer each delivery once, across workers: a retry, a re-delivery or a verbatim replay
+    of a signed request is acknowledged and does nothing."""
+
+    def once(
+        req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        key = _delivery_key(req)
+        if key is not None:
+            ttl = EVENT_TTL_S if key.startswith("slack:event:") else BODY_TTL_S
+            if not services.service.first_delivery(key, ttl):
+                return BoltResponse(status=200, body="")
+        return next()
+
+    return once
+
+
 def build_app(services: Services, client: WebClient | None = None) -> App:
     """The kbassist Slack app (HTTP or Socket Mode); makes no call to Slack until it is used."""
     secret = services.settings.slack.signing_secret
@@ -56,6 +91,7 @@ def build_app(services: Services, client: WebClient | None = None) -> App:
         process_before_response=True,
     )
     app.middleware(_skip_timeout_retries)
+    app.middleware(_once(services))
     for group in (mentions, commands, actions):
         group.register(app, services)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,7 @@ class SlackDriver:
         self.http = http
         self.api = slack_api
         self._n = 0
+        self.last_trigger_id = ""
 
     def post(
         self,
@@ -95,6 +97,11 @@ class SlackDriver:
         }
         return self.http.post("/slack/events", content=body.encode(), headers=sent)
 
+    def _trigger(self) -> str:
+        """A fresh trigger_id (Slack's is unique per interaction); the last one is kept."""
+        self.last_trigger_id = f"{uuid.uuid4().hex}.abcd"
+        return self.last_trigger_id
+
     def next_ts(self) -> str:
         self._n += 1
         return f"1700000000.{self._n:06d}"
@@ -105,7 +112,7 @@ class SlackDriver:
             "team_id": TEAM_ID,
             "api_app_id": "AKB",
             "type": "event_callback",
-            "event_id": f"Ev{self.next_ts().replace('.', '')}",
+            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",  # unique, as Slack's are
             "event_time": int(time.time()),
             "event": event,
         }
@@ -145,7 +152,7 @@ class SlackDriver:
             "text": text,
             "api_app_id": "AKB",
             "response_url": self.api.response_url("command"),
-            "trigger_id": "1.2.trigger",
+            "trigger_id": f"{uuid.uuid4().hex}.trigger",  # Slack's is unique per invocation
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
@@ -173,7 +180,7 @@ class SlackDriver:
                 "channel_id": channel,
                 "is_ephemeral": ephemeral,
             },
-            "trigger_id": "12345.98765.abcd",
+            "trigger_id": self._trigger(),
             "channel": {"id": channel, "name": "support"},
             "response_url": self.api.response_url("action"),
             "actions": [
@@ -182,7 +189,7 @@ class SlackDriver:
                     "block_id": "kb_decide",
                     "value": suggestion_id,
                     "type": "button",
-                    "action_ts": "1700000001.000001",
+                    "action_ts": f"{time.time():.6f}",
                 }
             ],
         }

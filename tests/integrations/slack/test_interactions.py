@@ -118,7 +118,7 @@ def test_edit_opens_a_prefilled_modal_and_its_submission_records_an_edit(
     sid, ts = posted_answer(slack)
     slack.click(EDIT, sid, message_ts=ts)
     opened = slack.api.calls_to("views.open")[-1]
-    assert opened.args["trigger_id"] == "12345.98765.abcd"
+    assert opened.args["trigger_id"] == slack.last_trigger_id  # the click's own trigger
     view = opened_view(slack)
     assert view["callback_id"] == EDIT_VIEW and view["id"]
     answer = services.service.get(sid)[0].suggestion.answer

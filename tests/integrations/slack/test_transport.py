@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import urlencode
 
 import pytest
 from slack_sdk import WebClient
@@ -92,3 +93,51 @@ def test_tokens_and_the_signing_secret_are_never_logged(
     slack.post(CHALLENGE, "application/json", secret="wrong")
     assert caplog.records  # Bolt and slack_sdk did log, at DEBUG
     assert BOT_TOKEN not in caplog.text and SECRET not in caplog.text
+
+
+def test_a_non_numeric_timestamp_is_401_not_a_server_error(slack: SlackDriver) -> None:
+    for stamp in ("abc", "", "1e9", "-5"):
+        headers = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=00"}
+        response = slack.http.post("/slack/events", content=CHALLENGE.encode(), headers=headers)
+        assert response.status_code == 401, stamp
+
+
+def test_a_redelivered_or_replayed_event_is_answered_once(slack: SlackDriver) -> None:
+    slack.api.clear()
+    event = {
+        "type": "app_mention",
+        "user": "UAGENT",
+        "text": f"<@{BOT_USER_ID}> how do I reset my password?",
+        "ts": slack.next_ts(),
+        "channel": "CSUPPORT",
+    }
+    body = json.dumps(
+        {"type": "event_callback", "team_id": "T", "event_id": "EvOnce1", "event": event}
+    )
+    assert slack.post(body, "application/json").status_code == 200
+    answered = len(slack.api.calls_to("chat.postMessage"))
+    assert answered == 1
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+    assert slack.post(body, "application/json", headers=retry).status_code == 200  # re-delivery
+    assert slack.post(body, "application/json").status_code == 200  # verbatim replay, re-signed
+    assert len(slack.api.calls_to("chat.postMessage")) == answered
+
+
+def test_a_replayed_slash_command_is_answered_once(slack: SlackDriver) -> None:
+    slack.api.clear()
+    body = urlencode(
+        {
+            "command": "/kb",
+            "text": "how do I reset my password?",
+            "user_id": "UAGENT",
+            "channel_id": "CSUPPORT",
+            "response_url": f"{slack.api.base_url}/response/once",
+            "trigger_id": "t-once",
+        }
+    )
+    timestamped = slack.post(body, "application/x-www-form-urlencoded")
+    assert timestamped.status_code == 200
+    first = len(slack.api.calls)
+    assert first > 0
+    assert slack.post(body, "application/x-www-form-urlencoded").status_code == 200
+    assert len(slack.api.calls) == first
