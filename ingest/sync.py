@@ -6,6 +6,12 @@ chunks deleted before its new ones are added. Work goes in slabs; before each sl
 the documents in flight, so a run killed part-way is repaired at the start of the next run (their
 chunks and docstore entries are dropped and they are ingested again), and every document ends up
 either with all of its chunks or not at all.
+
+A document's identity is its id (explicit, or made from its path under its source root) and its
+``source_path`` is its root, resolved, plus that path (``ingest.sources``). A stored document
+whose text and fields are unchanged but whose ``source_path`` differs (the folder was moved, or
+the store predates resolved paths and was ingested under another spelling) is relocated: the
+docstore entry and each chunk's ``doc_hash`` are rewritten, nothing is embedded again.
 """
 
 from __future__ import annotations
@@ -26,7 +32,14 @@ from assistant.embedding import Embedder
 from assistant.store import ChunkStore, DerivedIndex, bump_generation
 from ingest.chunking import StructureChunker
 from ingest.model import IngestIssue
-from ingest.sources import Limits, read_sources
+from ingest.sources import Limits, SourceOptions, read_sources
+from ingest.sources.identity import (
+    locate_source,
+    resolved_source,
+    rewrite_doc_hashes,
+    under_any,
+    without_identity,
+)
 from ingest.steps import AccessFlags, EmbedStep
 
 CONFIG_FILE = "ingest-config.json"
@@ -45,6 +58,8 @@ class SyncReport:
     failed: int = 0
     chunks: int = 0
     issues: list[IngestIssue] = field(default_factory=list)
+    skips: list[IngestIssue] = field(default_factory=list)  # each skipped file, with the reason
+    relocated: int = 0  # unchanged documents whose identity keys were rewritten (no embedding)
     # the chunking or embedding settings changed since the last ingest: every document is due
     reconfigured: bool = False
 
@@ -101,25 +116,30 @@ class Ingestor:
         self.indexes = list(indexes)  # derived from the store, rebuilt when it changes
 
     def sync(
-        self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None
+        self,
+        paths: Sequence[Path],
+        prune: bool = False,
+        progress: Progress | None = None,
+        options: SourceOptions | None = None,
     ) -> SyncReport:
-        parsed = read_sources(list(paths), self.limits)
+        """Bring the store in line with ``paths`` (``options``: per-source settings given by
+        hand, over each root's ``kbassist.yaml``)."""
+        parsed = read_sources(list(paths), self.limits, options)
         report = SyncReport(skipped=parsed.skipped, issues=list(parsed.issues))
+        report.skips = list(parsed.skips)
         report.failed = len(parsed.issues)
         with self._locked() as docs:
             recovered = self._recover(docs)
             report.reconfigured = self._reconfigure(docs)
-            self._upsert(docs, parsed.documents, report, progress)
+            bases = self._upsert(docs, parsed.documents, report, progress)
             if prune:
-                bad_sources = {issue.source for issue in parsed.issues}
+                bad_sources = {resolved_source(issue.source) for issue in parsed.issues}
                 seen = {doc.id_ for doc in parsed.documents}
-                gone = [
-                    doc_id
-                    for doc_id, source in self._sources(docs).items()
-                    if doc_id not in seen
-                    and source not in bad_sources
-                    and _under_any(source, paths)
-                ]
+                gone = []
+                for doc_id, source in self._sources(docs).items():
+                    where = locate_source(source, bases)
+                    if doc_id not in seen and where not in bad_sources and under_any(where, paths):
+                        gone.append(doc_id)
                 self._delete(docs, gone)
                 report.deleted = len(gone)
             self._refresh_indexes(recovered or _changed(report))
@@ -176,20 +196,28 @@ class Ingestor:
         documents: list[Document],
         report: SyncReport,
         progress: Progress | None,
-    ) -> None:
+    ) -> set[Path]:
+        """Embed what is new or changed; relocate what only moved. Returns the folders that
+        relative ``source_path``s of an older store were relative to (for pruning)."""
         todo: list[Document] = []
+        moved: list[tuple[Document, str]] = []
         done, total = 0, len(documents)
         for doc in documents:
             known = docs.docstore.get_document_hash(doc.id_)
-            if known == doc.hash:
+            old = self._relocation(docs, doc, known)
+            if known == doc.hash or old is not None:
                 report.unchanged += 1
                 done += 1
+                if old is not None:
+                    moved.append((doc, old))
                 continue
             todo.append(doc)
             if known is None:
                 report.added += 1
             else:
                 report.updated += 1
+        bases = self._relocate(docs, moved)
+        report.relocated = len(moved)
         if progress:
             progress(done, total)
         pipeline = self._pipeline(docs) if todo else None
@@ -206,6 +234,37 @@ class Ingestor:
             done += len(slab)
             if progress:
                 progress(done, total)
+        return bases
+
+    @staticmethod
+    def _relocation(docs: DocStoreFile, doc: Document, known: str | None) -> str | None:
+        """The stored ``source_path`` when ``doc`` differs from its stored self only there."""
+        if known is None or known == doc.hash or known.startswith(_RECONFIGURED):
+            return None
+        stored = docs.docstore.get_document(doc.id_, raise_error=False)
+        if stored is None or stored.get_content() != doc.get_content():
+            return None
+        if without_identity(stored.metadata) != without_identity(doc.metadata):
+            return None
+        return str(stored.metadata.get("source_path", ""))
+
+    def _relocate(self, docs: DocStoreFile, moved: list[tuple[Document, str]]) -> set[Path]:
+        """Rewrite the identity keys of moved documents: docstore entries and each chunk's
+        ``doc_hash`` (metadata only; nothing is embedded)."""
+        bases: set[Path] = set()
+        if not moved:
+            return bases
+        for doc, old in moved:
+            docs.docstore.add_documents([doc], allow_update=True)
+            docs.docstore.set_document_hash(doc.id_, doc.hash)
+            new = Path(str(doc.metadata.get("source_path", "")))
+            old_parts = Path(old).parts
+            if old and not Path(old).is_absolute() and new.parts[-len(old_parts) :] == old_parts:
+                bases.add(Path(*new.parts[: -len(old_parts)]))
+        hashes = {doc.id_: doc.hash for doc, _ in moved}
+        rewrite_doc_hashes(self.store.collection, hashes)
+        docs.save()
+        return bases
 
     def _refresh_indexes(self, changed: bool) -> None:
         """Rebuild the derived BM25 indexes when the store changed (or a rebuild was missed)."""
@@ -270,14 +329,3 @@ class Ingestor:
 
 def _changed(report: SyncReport) -> bool:
     return report.added + report.updated + report.deleted > 0
-
-
-def _under_any(source: str, roots: Sequence[Path]) -> bool:
-    if not source:
-        return False
-    path = Path(source).resolve()
-    for root in roots:
-        resolved = root.resolve()
-        if path == resolved or resolved in path.parents:
-            return True
-    return False

@@ -4,11 +4,19 @@
 ``corpus.jsonl`` (a collection), with the parser the source-type registry gives it
 (``ingest.sources.registry``); it leaves out every document whose id is defined in more than one
 place.
+
+Each path given belongs to a source root (``ingest.sources.source_config``): a documentation
+site's root reads every Markdown page with ``ingest.sources.docsite`` (``_index.md`` section pages
+included, other files such as images passed over); any root applies its include/exclude globs and
+default owner and product. Every document's ``source_path`` is its root, resolved, plus its path
+under the root, so that however a folder is spelled, its documents are the same.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from llama_index.core.schema import Document
@@ -16,7 +24,9 @@ from llama_index.core.schema import Document
 from ingest.model import IngestIssue, ParseResult
 from ingest.sources.articles import parse_html, parse_markdown
 from ingest.sources.collections import parse_collection
-from ingest.sources.files import Limits
+from ingest.sources.docsite import Skipped, read_page
+from ingest.sources.fields import FieldError
+from ingest.sources.files import Limits, SourceError, to_issue
 from ingest.sources.playbooks import parse_playbook
 from ingest.sources.registry import (
     PARSERS,
@@ -27,12 +37,23 @@ from ingest.sources.registry import (
     suffixes,
     unsupported,
 )
+from ingest.sources.source_config import (
+    CONFIG_NAME,
+    SourceConfigError,
+    SourceOptions,
+    SourceRoot,
+    find_root,
+    resolved_path,
+)
 from ingest.sources.tickets import parse_tickets_csv, parse_tickets_jsonl
+from ingest.sources.yamlio import YamlError
 
 __all__ = [
     "PARSERS",
     "Limits",
     "Parser",
+    "SourceOptions",
+    "SourceResult",
     "ignored",
     "parse_collection",
     "parse_file",
@@ -47,15 +68,35 @@ __all__ = [
 ]
 
 _IGNORED_NAMES = ("readme", "license", "source", "original")
+DOCS_SUFFIXES = (".md", ".markdown", ".mdx")
+SECTION_PAGE = "_index"
+log = logging.getLogger(__name__)
 
 
-def read_sources(paths: Sequence[Path], limits: Limits = Limits()) -> ParseResult:  # noqa: B008
-    """Parse every source under ``paths``; never raises for bad input."""
-    result = ParseResult()
+@dataclass
+class SourceResult(ParseResult):
+    """What was read from every source, with the reason for each file deliberately skipped."""
+
+    skips: list[IngestIssue] = field(default_factory=list)
+
+
+def read_sources(
+    paths: Sequence[Path],
+    limits: Limits = Limits(),  # noqa: B008
+    options: SourceOptions | None = None,
+) -> SourceResult:
+    """Parse every source under ``paths``; never raises for bad input. ``options`` apply to
+    every root, over what its ``kbassist.yaml`` says."""
+    result = SourceResult()
     seen: set[Path] = set()
     for path in paths:
-        for target in _targets(Path(path), result, seen, explicit=True):
-            result.extend(parse_file(target, limits))
+        try:
+            root = find_root(Path(path), options)
+        except SourceConfigError as exc:
+            result.issues.append(exc.issue)
+            continue
+        for target in _targets(Path(path), root, result, seen, explicit=True):
+            _read(target, root, limits, result)
     result.documents, duplicates = _without_duplicates(result.documents)
     result.issues.extend(duplicates)
     return result
@@ -69,11 +110,28 @@ def ignored(path: Path) -> bool:
     return path.is_file() and name.lower().startswith(_IGNORED_NAMES)
 
 
+def _skipped_in(path: Path, root: SourceRoot) -> bool:
+    """Whether a walk passes over ``path``: ignored names (a docs site's section pages are
+    read), the root's ``kbassist.yaml``, files its globs leave out, a docs site's non-pages."""
+    docs = root.options.docs
+    section = docs and path.stem == SECTION_PAGE and path.suffix.lower() in DOCS_SUFFIXES
+    if ignored(path) and not section:
+        return True
+    if not path.is_file():
+        return False
+    if path.name == CONFIG_NAME and path.parent.resolve() == root.path:
+        return True
+    if docs and path.suffix.lower() not in DOCS_SUFFIXES:
+        return True
+    relative = resolved_path(path).relative_to(root.path).as_posix()
+    return not root.options.wants(relative)
+
+
 def _targets(
-    path: Path, result: ParseResult, seen: set[Path], explicit: bool = False
+    path: Path, root: SourceRoot, result: ParseResult, seen: set[Path], explicit: bool = False
 ) -> Iterator[Path]:
     """The files, and folders read whole, under ``path`` that a parser reads (others reported)."""
-    if not explicit and ignored(path):
+    if not explicit and _skipped_in(path, root):
         return
     if not path.exists():
         result.issues.append(IngestIssue(str(path), "no such file or folder"))
@@ -82,10 +140,10 @@ def _targets(
     if key in seen:
         return
     seen.add(key)
-    folder = folder_of(path) if path.is_file() else None
+    folder = folder_of(path) if path.is_file() and not root.options.docs else None
     if folder is not None:
-        yield from _targets(folder, result, seen, explicit=True)
-    elif parser_for(path) is not None:
+        yield from _targets(folder, root, result, seen, explicit=True)
+    elif _readable(path, root):
         yield path
     elif path.is_dir():
         try:
@@ -94,9 +152,44 @@ def _targets(
             result.issues.append(IngestIssue(str(path), f"cannot read folder: {exc.strerror}"))
             return
         for entry in entries:
-            yield from _targets(entry, result, seen)
+            yield from _targets(entry, root, result, seen)
     else:
         result.issues.append(unsupported(path))
+
+
+def _readable(path: Path, root: SourceRoot) -> bool:
+    """Whether a parser reads ``path`` itself (a docs site's pages; in a docs site, a folder is
+    always walked)."""
+    if root.options.docs:
+        return path.is_file() and path.suffix.lower() in DOCS_SUFFIXES
+    return parser_for(path) is not None
+
+
+def _read(target: Path, root: SourceRoot, limits: Limits, result: SourceResult) -> None:
+    """Parse one target into ``result``, with the root's identity and defaults."""
+    if root.options.docs and target.is_file():
+        parsed = _read_page(target, root, limits, result)
+    else:
+        parsed = parse_file(target, limits)
+    for doc in parsed.documents:
+        meta = doc.metadata
+        meta["source_path"] = str(resolved_path(Path(str(meta["source_path"]))))
+        for key in ("owner", "product"):
+            meta[key] = meta.get(key) or getattr(root.options, key) or ""
+    result.extend(parsed)
+
+
+def _read_page(path: Path, root: SourceRoot, limits: Limits, result: SourceResult) -> ParseResult:
+    try:
+        return ParseResult(documents=[read_page(path, root, limits)])
+    except Skipped as skip:
+        result.skips.append(IngestIssue(str(path), f"skipped: {skip.reason}"))
+        return ParseResult(skipped=1)
+    except (SourceError, FieldError, YamlError) as exc:
+        return ParseResult(issues=[to_issue(path, exc)])
+    except Exception:
+        log.warning("the docs-page parser failed on %s", path, exc_info=True)
+        return ParseResult(issues=[IngestIssue(str(path), "could not be parsed")])
 
 
 def _without_duplicates(docs: list[Document]) -> tuple[list[Document], list[IngestIssue]]:

@@ -123,6 +123,10 @@ TABLE: tuple[SourceKind, ...] = (
         (FileFormat(parse_txt, (".txt",)), FileFormat(parse_rst, (".rst",))),
         ChunkPolicy(by_paragraph=True),
     ),
+    # Documentation-site pages: Markdown read by ingest.sources.docsite in a source root that
+    # is a docs site (kbassist.yaml or --source-type docs), never chosen by suffix; cut at
+    # paragraphs, so a code block that fits in a chunk stays whole.
+    SourceKind("docs", (), ChunkPolicy(by_paragraph=True)),
 )
 
 SOURCE_TYPES: tuple[str, ...] = tuple(kind.name for kind in TABLE)

@@ -24,7 +24,7 @@ from ingest.sources.registry import (
 
 
 def test_source_types_are_the_rows_and_the_model_re_exports_them() -> None:
-    assert SOURCE_TYPES == ("article", "playbook", "ticket", "collection", "text")
+    assert SOURCE_TYPES == ("article", "playbook", "ticket", "collection", "text", "docs")
     assert ingest.model.SOURCE_TYPES == SOURCE_TYPES
     assert set(FLAGS) == set(SOURCE_TYPES) == {kind.name for kind in TABLE}
     with pytest.raises(AttributeError, match="NOPE"):
