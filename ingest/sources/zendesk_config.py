@@ -23,7 +23,7 @@ from typing import Any
 from ingest.model import IngestIssue
 from ingest.sources.fields import FieldError, as_id, as_mapping, as_visibility
 from ingest.sources.files import Limits, SourceError, read_text, to_issue
-from ingest.sources.yamlio import YamlError, load_yaml, locate
+from ingest.sources.yamlio import YamlError, line_of, load_yaml
 
 CONFIG_NAME = "kbassist.yaml"
 BLOCK = "zendesk"
@@ -93,7 +93,7 @@ def load_config(folder: Path, limits: Limits) -> tuple[ZendeskConfig, IngestIssu
             return ZendeskConfig(), IngestIssue(str(path), "must be a mapping of settings", 1)
         return ZendeskConfig.from_mapping((raw or {}).get(BLOCK)), None
     except FieldError as exc:
-        exc.line = locate(text, exc.field)
+        exc.line = _line(text, exc.field)
         return ZendeskConfig(), to_issue(path, exc)
     except SourceError as exc:
         if exc.issue.message == "empty file":
@@ -101,3 +101,14 @@ def load_config(folder: Path, limits: Limits) -> tuple[ZendeskConfig, IngestIssu
         return ZendeskConfig(), exc.issue
     except YamlError as exc:
         return ZendeskConfig(), to_issue(path, exc)
+
+
+def _line(text: str, field: str) -> int | None:
+    """The line of a dotted key (ids stay keys, not list indexes), or of its nearest parent."""
+    path: list[str | int] = list(field.split("."))
+    while path:
+        line = line_of(text, path)
+        if line is not None:
+            return line
+        path.pop()
+    return None

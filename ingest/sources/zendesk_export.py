@@ -6,7 +6,7 @@ the file that uses them:
 
 - ``users`` (Users API, or sideloaded with ``include=users``): who wrote each comment;
 - ``comments`` (Ticket Comments API): one ticket's comments, the ticket id in the file's name
-  (``comments/35436.json``, ``ticket-35436-comments.json``);
+  (``comments/35436.json``, ``ticket-35436-comments.json``) or its folder's (``35436/x.json``);
 - ``ticket_events`` (Incremental Ticket Event Export with ``include=comment_events``): comments
   of many tickets;
 - ``sections`` and ``categories`` (Help Center API, or sideloaded): an article's section path.
@@ -76,15 +76,13 @@ def record_id(record: object) -> str | None:
 
 
 def ticket_of_comments_file(path: Path) -> str | None:
-    """The ticket a comments response belongs to: the one number in its file name, or else in
-    its folder's name; None when there is none or more than one."""
-    for name in (path.stem, path.parent.name):
-        numbers = _NUMBER.findall(name)
-        if len(numbers) == 1:
-            return numbers[0]
-        if numbers:
-            return None
-    return None
+    """The ticket a comments response belongs to: the one number in its file name
+    (``35436.json``, ``ticket-35436-comments.json``), or else its folder's name when that is a
+    number (``35436/comments.json``); None otherwise."""
+    numbers = _NUMBER.findall(path.stem)
+    if numbers:
+        return numbers[0] if len(numbers) == 1 else None
+    return path.parent.name if path.parent.name.isdigit() else None
 
 
 def comment_events(data: Mapping[str, Any]) -> Iterator[tuple[str, Record]]:

@@ -66,7 +66,7 @@ def ticket_from_zendesk(
     description = ticket.get("description")
     record: dict[str, Any] = {
         "id": ticket.get("id"),
-        "subject": ticket.get("subject") or ticket.get("raw_subject"),
+        "subject": ticket.get("subject") or ticket.get("raw_subject") or _opening(description),
         "description": description,
         "status": status,
         "requester_name": requester.get("name"),
@@ -78,6 +78,14 @@ def ticket_from_zendesk(
         "updated_at": ticket.get("updated_at"),
     }
     return ticket_document(record, Path(source))
+
+
+def _opening(description: object, words: int = 12) -> str | None:
+    """A title for a ticket without a subject (chat and messaging): the description's start."""
+    if not isinstance(description, str) or not description.strip():
+        return None
+    head = one_line(description).split(" ")
+    return " ".join(head[:words]) + (" ..." if len(head) > words else "")
 
 
 def _comments(
