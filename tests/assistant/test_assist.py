@@ -78,9 +78,10 @@ def test_the_readme_example_gets_the_duplicate_charge_playbook(sample_services: 
     assert not suggestion.abstained
     assert result.playbook is not None and result.playbook.doc_id == "pb-duplicate-charge"
     assert {a.playbook_id for a in suggestion.next_actions} == {"pb-duplicate-charge"}
-    details = {a.kind: a.details for a in suggestion.next_actions}
-    assert details["refund"]["max_amount"] == 500  # the tier 1 refund limit
-    assert details["escalate"]["team"] == "billing"
+    refunds = [a.details for a in suggestion.next_actions if a.kind == "refund"]
+    assert [(d["max_amount"], d["currency"]) for d in refunds] == [(500, "USD")]  # tier 1 limit
+    teams = {a.details.get("team") for a in suggestion.next_actions if a.kind == "escalate"}
+    assert "billing" in teams
 
 
 @pytest.mark.parametrize(
