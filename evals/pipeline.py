@@ -19,6 +19,7 @@ from evals.calibrate import as_unanswerable, calibrate
 from evals.gold import GoldItem, load_beir, load_gold
 from evals.runner import Advance, EvalReport, retrieval_configs, run_eval
 from evals.stores import EvalStore, beir_store, kb_store
+from ingest.sources import SourceOptions
 from ingest.sync import Progress
 
 
@@ -111,11 +112,13 @@ def gold_job(
     limit: int | None = None,
     unanswerable_from: Path | None = None,
     progress: Progress | None = None,
+    source_options: SourceOptions | None = None,
 ) -> EvalJob:
-    """A gold set file against knowledge-base files, ingested into their cached eval store."""
+    """A gold set file against knowledge-base files, ingested into their cached eval store
+    (``source_options``: per-source settings, as ``kbassist ingest`` takes them)."""
     gold = load_gold(gold_path)
     items = _limited(gold.items, limit) + _cross(unanswerable_from, limit)
-    store = kb_store(settings, kb_paths, progress)
+    store = kb_store(settings, kb_paths, progress, source_options)
     source = {
         "source": "gold",
         "gold": str(Path(gold_path).resolve()),

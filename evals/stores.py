@@ -19,7 +19,7 @@ from assistant.compose import Services
 from assistant.embedding import file_sha256
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings
-from ingest.sources import ignored
+from ingest.sources import SourceOptions, ignored
 from ingest.sync import Progress, SyncReport
 
 MARKER = "evalstore.json"
@@ -45,7 +45,8 @@ def _files(root: Path) -> list[Path]:
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and not any(ignored(part) for part in _parts(p, root))
+        if p.is_file()
+        and not any(ignored(part) and part.stem != "_index" for part in _parts(p, root))
     )
 
 
@@ -87,8 +88,10 @@ def open_store(
     digest: str,
     sources: Sequence[Path],
     progress: Progress | None = None,
+    options: SourceOptions | None = None,
 ) -> EvalStore:
-    """The eval store for ``sources`` (already hashed to ``digest``), ingesting it when new."""
+    """The eval store for ``sources`` (already hashed to ``digest``, with ``options``),
+    ingesting it when new."""
     own = eval_settings(settings, name, digest)
     services = Services(own)
     marker = own.data_dir / MARKER
@@ -102,7 +105,7 @@ def open_store(
             )
         services.ingestor.refresh_indexes()  # derived indexes the cached store may predate
         return EvalStore(services, own.data_dir.name, own.data_dir, None)
-    report = services.ingestor.sync(list(sources), progress=progress)
+    report = services.ingestor.sync(list(sources), progress=progress, options=options)
     if report.added + report.updated + report.unchanged == 0:
         problems = "; ".join(str(issue) for issue in report.issues[:3]) or "no documents"
         raise KbassistError(
@@ -130,10 +133,17 @@ def beir_store(settings: Settings, folder: Path, progress: Progress | None = Non
 
 
 def kb_store(
-    settings: Settings, paths: Sequence[Path], progress: Progress | None = None
+    settings: Settings,
+    paths: Sequence[Path],
+    progress: Progress | None = None,
+    options: SourceOptions | None = None,
 ) -> EvalStore:
-    """The eval store of knowledge-base files, keyed by a hash of every file under ``paths``."""
+    """The eval store of knowledge-base files, keyed by a hash of every file under ``paths``
+    and of the per-source ``options``."""
     if not paths:
         raise KbassistError(ErrorCode.BAD_INPUT, "name at least one knowledge-base path")
     name = Path(paths[0]).resolve().name
-    return open_store(settings, name, tree_hash(paths), list(paths), progress)
+    digest = tree_hash(paths)
+    if options is not None:
+        digest = hashlib.sha256(f"{digest}{options!r}".encode()).hexdigest()[:12]
+    return open_store(settings, name, digest, list(paths), progress, options)

@@ -110,28 +110,37 @@ def ignored(path: Path) -> bool:
     return path.is_file() and name.lower().startswith(_IGNORED_NAMES)
 
 
-def _skipped_in(path: Path, root: SourceRoot) -> bool:
-    """Whether a walk passes over ``path``: ignored names (a docs site's section pages are
-    read), the root's ``kbassist.yaml``, files its globs leave out, a docs site's non-pages."""
+def _skipped_in(path: Path, root: SourceRoot, result: SourceResult) -> bool:
+    """Whether a walk passes over ``path``: ignored names, the root's ``kbassist.yaml``, files
+    its globs leave out. In a docs site, files that are not pages are passed over, section pages
+    (``_index.md``) are read, and README/LICENSE-like names are pages below the root's top
+    level and skipped (counted, with the reason) at it."""
     docs = root.options.docs
-    section = docs and path.stem == SECTION_PAGE and path.suffix.lower() in DOCS_SUFFIXES
-    if ignored(path) and not section:
+    page = docs and path.is_file() and path.suffix.lower() in DOCS_SUFFIXES
+    top = path.parent.resolve() == root.path
+    if page:
+        private = path.name.startswith((".", "_")) and path.stem != SECTION_PAGE
+        if private:
+            return True
+        if top and ignored(path) and path.stem != SECTION_PAGE:
+            result.skipped += 1
+            result.skips.append(IngestIssue(str(path), "skipped: not a page (README/LICENSE-like)"))
+            return True
+    elif ignored(path):
         return True
     if not path.is_file():
         return False
-    if path.name == CONFIG_NAME and path.parent.resolve() == root.path:
-        return True
-    if docs and path.suffix.lower() not in DOCS_SUFFIXES:
+    if (path.name == CONFIG_NAME and top) or (docs and not page):
         return True
     relative = resolved_path(path).relative_to(root.path).as_posix()
     return not root.options.wants(relative)
 
 
 def _targets(
-    path: Path, root: SourceRoot, result: ParseResult, seen: set[Path], explicit: bool = False
+    path: Path, root: SourceRoot, result: SourceResult, seen: set[Path], explicit: bool = False
 ) -> Iterator[Path]:
     """The files, and folders read whole, under ``path`` that a parser reads (others reported)."""
-    if not explicit and _skipped_in(path, root):
+    if not explicit and _skipped_in(path, root, result):
         return
     if not path.exists():
         result.issues.append(IngestIssue(str(path), "no such file or folder"))

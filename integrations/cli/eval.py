@@ -15,6 +15,7 @@ from evals.pipeline import EvalJob, beir_job, gold_job
 from evals.quality import summary_lines
 from evals.report import report_dict, write_report
 from integrations.cli.progress import progress_bar
+from integrations.cli.source_options import pop_source_options, source_options
 
 
 def _summary(data: dict[str, Any], paths: dict[str, Path]) -> list[str]:
@@ -90,6 +91,7 @@ def _fmt(value: Any) -> str:
     help="Fail (exit 1) when a figure misses its threshold in this YAML file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print report.json's content to stdout.")
+@source_options
 @click.pass_obj
 def eval_command(
     services: Services,
@@ -101,6 +103,7 @@ def eval_command(
     limit: int | None,
     thresholds: Path | None,
     as_json: bool,
+    **per_source: Any,
 ) -> None:
     """Evaluate retrieval (bm25, dense, hybrid) and the assistant on a gold set.
 
@@ -127,6 +130,9 @@ def eval_command(
         raise click.UsageError("--gold needs the knowledge base it is asked against: --kb PATH")
     if dataset is not None and kb_paths:
         raise click.UsageError("--kb goes with --gold; a --dataset folder holds its own corpus")
+    kb_options = pop_source_options(per_source)
+    if kb_options is not None and gold is None:
+        raise click.UsageError("per-source options (--base-url, ...) go with --gold and --kb")
     options: dict[str, Any] = {"limit": limit, "unanswerable_from": unanswerable_from}
     with progress_bar("Ingesting eval store") as progress:
         job: EvalJob
@@ -134,7 +140,14 @@ def eval_command(
             job = beir_job(services.settings, dataset, progress=progress, **options)
         else:
             assert gold is not None
-            job = gold_job(services.settings, gold, kb_paths, progress=progress, **options)
+            job = gold_job(
+                services.settings,
+                gold,
+                kb_paths,
+                progress=progress,
+                source_options=kb_options,
+                **options,
+            )
     with click.progressbar(
         length=job.steps, label="Evaluating", file=sys.stderr, show_pos=True
     ) as bar:
