@@ -20,12 +20,17 @@ from ingest.sources.fields import FieldError, as_date, as_tags, as_text
 from ingest.sources.files import Limits, make_document, too_long
 from ingest.sources.html_render import parse_html_document, render_markdown
 from ingest.sources.markdown import one_line, with_title_heading
-from ingest.sources.yamlio import locate
 from ingest.sources.zendesk_config import ZendeskConfig
-from ingest.sources.zendesk_export import Export, Record, article_key, record_id, records_of
+from ingest.sources.zendesk_export import (
+    Export,
+    Record,
+    article_key,
+    record_id,
+    record_line,
+    records_of,
+)
 
 BREADCRUMB_SEPARATOR = " > "
-_LOCATED_ISSUES = 20
 
 
 def article_from_zendesk(
@@ -113,7 +118,7 @@ def parse_zendesk_articles(
             )
         except FieldError as exc:
             name = f"{where}.{exc.field}"
-            line = locate(text, name) if len(result.issues) < _LOCATED_ISSUES else None
+            line = record_line(text, name, len(result.issues))
             result.issues.append(
                 IngestIssue(str(path), f"{exc.message} (article {aid})", line, name)
             )

@@ -27,6 +27,7 @@ from typing import Any
 
 from ingest.model import IngestIssue
 from ingest.sources.files import Limits, SourceError, read_text
+from ingest.sources.yamlio import locate
 from ingest.sources.zendesk_config import ZendeskConfig, config_file, load_config
 
 # The top-level key of each response, in the order that decides a file holding several.
@@ -35,6 +36,10 @@ DOCUMENT_KINDS = ("articles", "tickets")
 _COMMENT_EVENTS = frozenset({"Comment", "VoiceComment"})
 _NUMBER = re.compile(r"\d+")
 _CACHED_FOLDERS = 8
+# A record's line is found by composing the file as YAML (JSON is YAML): only in files up to this
+# size, and for the first issues of a file, so that a large broken page stays quick to report.
+_LOCATE_CHARS = 2_000_000
+_LOCATED_ISSUES = 20
 
 Record = Mapping[str, Any]
 
@@ -64,6 +69,13 @@ def records_of(data: Mapping[str, Any], key: str, path: Path) -> list[Any]:
     if not isinstance(value, list):
         raise SourceError(IngestIssue(str(path), "must be a list of objects", field=key))
     return value
+
+
+def record_line(text: str, field: str, issues_so_far: int) -> int | None:
+    """The line of ``field`` (``tickets[3].subject``) in a response's text, when affordable."""
+    if len(text) > _LOCATE_CHARS or issues_so_far >= _LOCATED_ISSUES:
+        return None
+    return locate(text, field)
 
 
 def record_id(record: object) -> str | None:

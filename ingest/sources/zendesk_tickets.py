@@ -27,15 +27,12 @@ from ingest.sources.fields import FieldError, as_mapping, as_text
 from ingest.sources.files import Limits, too_long
 from ingest.sources.markdown import one_line
 from ingest.sources.ticket_record import SOLVED, ticket_document
-from ingest.sources.yamlio import locate
 from ingest.sources.zendesk_config import ZendeskConfig
-from ingest.sources.zendesk_export import Export, Record, record_id, records_of
+from ingest.sources.zendesk_export import Export, Record, record_id, record_line, records_of
 
 AGENT_ROLES = frozenset({"agent", "admin"})
 _API_URL = re.compile(r"^(https?://[^/]+)/api/v2/tickets/(\d+)(?:\.json)?$")
 WEBHOOK_SOURCE = "zendesk:webhook"
-# Line numbers are looked up (by composing the file) for at most this many issues per file.
-_LOCATED_ISSUES = 20
 
 
 def users_by_id(users: Sequence[Record] | Mapping[str, Record]) -> dict[str, Record]:
@@ -165,23 +162,22 @@ def parse_zendesk_tickets(
         except FieldError as exc:
             in_comments = exc.field.startswith("comments[")  # from a comments response
             name = exc.field if in_comments else f"{where}.{exc.field}"
-            located = not in_comments and len(result.issues) < _LOCATED_ISSUES
-            result.issues.append(_issue(path, text, name, exc.message, tid, located))
+            line = None if in_comments else record_line(text, name, len(result.issues))
+            result.issues.append(_issue(path, name, exc.message, tid, line))
             continue
         if doc is None:
             result.skipped += 1
             continue
         problem = too_long(doc.text, limits)
         if problem:
-            result.issues.append(_issue(path, text, where, problem, tid))
+            result.issues.append(_issue(path, where, problem, tid))
         else:
             result.documents.append(doc)
     return result
 
 
 def _issue(
-    path: Path, text: str, field: str, message: str, record: str, located: bool = True
+    path: Path, field: str, message: str, record: str, line: int | None = None
 ) -> IngestIssue:
     """An issue naming the file, the record (its index and id) and the field."""
-    line = locate(text, field) if located else None
     return IngestIssue(str(path), f"{message} (ticket {record})", line, field)
