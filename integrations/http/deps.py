@@ -80,13 +80,18 @@ def get_audience(caller: CallerDep) -> Audience:
 AudienceDep = Annotated[Audience, Depends(get_audience)]
 
 
+_PANELS: dict[str, Channel] = {"sidebar": "sidebar", "zendesk": "zendesk"}
+
+
 def get_channel(
     x_kbassist_channel: Annotated[
-        str | None, Header(description="'sidebar' from the help-desk panel")
+        str | None,
+        Header(description="'sidebar' from the help-desk panel, 'zendesk' from the Zendesk app"),
     ] = None,
 ) -> Channel:
-    """'sidebar' for the help-desk panel (header ``X-Kbassist-Channel: sidebar``), else 'http'."""
-    return "sidebar" if (x_kbassist_channel or "").strip().lower() == "sidebar" else "http"
+    """The panel that calls (header ``X-Kbassist-Channel``): 'sidebar' for the standalone page,
+    'zendesk' for the Zendesk Support app; anything else is 'http'."""
+    return _PANELS.get((x_kbassist_channel or "").strip().lower(), "http")
 
 
 ChannelDep = Annotated[Channel, Depends(get_channel)]

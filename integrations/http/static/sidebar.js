@@ -4,7 +4,9 @@
  * read-only `window.kbassistSidebar` namespace. Server text only ever reaches the page through
  * text nodes (textContent / append(string)), never through innerHTML. Knowledge-base Markdown
  * (the answer, snippets) is rendered by markdown.js, loaded before this file, which builds the
- * few elements it allows itself and puts the source text in text nodes.
+ * few elements it allows itself and puts the source text in text nodes. Where the ticket comes
+ * from, how the API is reached and where a reply goes is the host's (host.js, loaded before this
+ * file): the page on its own, or a Zendesk Support ticket sidebar.
  */
 (function () {
   "use strict";
@@ -39,7 +41,9 @@
   };
 
   let ui = {}; // filled by init(): the page's elements by role
+  let host = null; // filled by init(): host.js's adapter for where this page runs
   const markdown = window.kbassistMarkdown || null; // markdown.js (loaded first)
+  const { ApiError } = window.kbassistHost; // host.js (loaded first)
 
   /* ---------------------------------------------------------------- local storage */
   const storage = {
@@ -61,13 +65,6 @@
   };
 
   /* ---------------------------------------------------------------- API client */
-  class ApiError extends Error {
-    constructor(code, message) {
-      super(message);
-      this.code = code;
-    }
-  }
-
   const api = {
     TITLES: {
       bad_input: "The request was not accepted",
@@ -97,45 +94,11 @@
       return new ApiError("http", `The server answered ${label}. Try again in a moment.`);
     },
 
-    headers(withBody) {
-      const headers = { Accept: "application/json", "X-Kbassist-Channel": "sidebar" };
-      if (withBody) headers["Content-Type"] = "application/json";
-      const key = ui.key.value.trim();
-      if (key) headers.Authorization = `Bearer ${key}`;
-      return headers;
-    },
-
-    /** fetch `path` (relative to the page) and return the parsed JSON; throws ApiError. */
-    async request(method, path, body, { signal, timeoutMs } = {}) {
-      const controller = new AbortController();
-      const timer = window.setTimeout(() => controller.abort("timeout"), timeoutMs || 30000);
-      if (signal) signal.addEventListener("abort", () => controller.abort("cancelled"));
-      let response;
-      try {
-        response = await fetch(new URL(path, document.baseURI), {
-          method,
-          headers: api.headers(body !== undefined),
-          body: body === undefined ? undefined : JSON.stringify(body),
-          credentials: "same-origin",
-          signal: controller.signal,
-        });
-      } catch (_err) {
-        if (controller.signal.reason === "cancelled") throw new ApiError("cancelled", "Cancelled.");
-        if (controller.signal.reason === "timeout") {
-          throw new ApiError("timeout", "The server took too long to answer. Try again.");
-        }
-        throw new ApiError("network", "Could not reach the kbassist server. Check the connection and try again.");
-      } finally {
-        window.clearTimeout(timer);
-      }
-      const text = await response.text();
-      let data = null;
-      try {
-        data = text ? JSON.parse(text) : null;
-      } catch (_err) {
-        data = null;
-      }
-      if (!response.ok) throw api.message(response.status, response.statusText, data);
+    /** Send through the host and return the parsed JSON; throws ApiError. */
+    async request(method, path, body, options) {
+      const response = await host.send(method, path, body, options || {});
+      if (!response.ok) throw api.message(response.status, response.statusText, response.data);
+      const data = response.data;
       if (!data || typeof data !== "object") {
         throw new ApiError("unreadable", "The server sent an answer the sidebar cannot read.");
       }
@@ -492,6 +455,7 @@
           state.inflight = null;
           ui.suggest.removeAttribute("aria-disabled");
         }
+        host.fit();
       }
     },
   };
@@ -683,6 +647,21 @@
     feedback.announce(ok ? "Reply copied." : "Reply selected; press Ctrl+C to copy.");
   }
 
+  /** Put the reply draft, as it stands, into the ticket's comment box (a help-desk host only). */
+  async function insertReply() {
+    const text = ui.reply.value;
+    if (!text.trim()) return;
+    try {
+      await host.insertReply(text);
+      ui.copyStatus.textContent = "Inserted ✓";
+      feedback.announce("Reply inserted into the ticket's comment box.");
+    } catch (err) {
+      const reason = err && err.message ? err.message : "the help desk did not take it";
+      ui.copyStatus.textContent = "";
+      feedback.error(`The reply was not inserted: ${reason}`);
+    }
+  }
+
   /* ---------------------------------------------------------------- keyboard */
   function onKeyDown(event) {
     const inside = (node) => node && node.contains(document.activeElement);
@@ -757,6 +736,9 @@
       replyBlock: id("kb-reply-block"),
       reply: id("kb-reply"),
       copy: id("kb-copy"),
+      insert: id("kb-insert"),
+      keyField: id("kb-key-field"),
+      identityNote: id("kb-identity-note"),
       copyStatus: id("kb-copy-status"),
       decide: id("kb-decide"),
       decideMain: id("kb-decide-main"),
@@ -779,24 +761,38 @@
     ui.agentSummary.textContent = ui.agent.value.trim() || "not set";
   }
 
-  /** Ticket context a help desk passes in the URL; true when there is something to ask. */
-  function prefillFromUrl() {
-    const params = new URLSearchParams(window.location.search);
-    const fields = {
-      subject: ui.subject,
-      description: ui.description,
-      product: ui.product,
-      tier: ui.tier,
-      customer_tier: ui.tier,
-      question: ui.question,
-      agent: ui.agent,
-    }; // never the API key: URLs end up in logs and browser history
-    for (const [name, input] of Object.entries(fields)) {
-      const value = params.get(name);
-      if (value) input.value = value;
+  /** Fill the ticket fields the host gave (the URL, or the open Zendesk ticket). */
+  function applyFields(fields) {
+    const inputs = { subject: ui.subject, description: ui.description, product: ui.product, tier: ui.tier, question: ui.question };
+    for (const [name, input] of Object.entries(inputs)) {
+      if (fields[name]) input.value = fields[name];
     }
-    if (params.get("agent")) storage.set(STORAGE_AGENT, ui.agent.value.trim());
-    return ["subject", "description", "question"].some((name) => (params.get(name) || "").trim());
+  }
+
+  /** The host's ticket and agent; true when there is something to ask right away. */
+  function applyContext(context) {
+    applyFields(context.fields || {});
+    if (context.agent) {
+      ui.agent.value = context.agent;
+      if (!context.agentFixed) storage.set(STORAGE_AGENT, ui.agent.value.trim());
+    }
+    // In a help desk the agent is who is signed in, and the key is the app's secure setting.
+    dom.show(ui.keyField, host.usesKey);
+    dom.show(ui.identityNote, host.usesKey);
+    dom.show(ui.identity, !context.agentFixed);
+    dom.show(ui.insert, host.canInsert);
+    return Boolean(context.askNow);
+  }
+
+  async function ticketChanged() {
+    try {
+      const context = await host.context();
+      state.followUps = []; // another ticket, or a changed one: earlier questions are no longer context
+      applyFields(context.fields || {});
+      feedback.announce("The ticket changed: Suggest again to use what it says now.");
+    } catch (err) {
+      feedback.error(err.message);
+    }
   }
 
   function bind() {
@@ -826,6 +822,7 @@
       if (!state.editing) decide.startEdit(false);
     });
     ui.copy.addEventListener("click", copyReply);
+    ui.insert.addEventListener("click", insertReply);
     ui.accept.addEventListener("click", decide.accept);
     ui.edit.addEventListener("click", () => decide.startEdit());
     ui.save.addEventListener("click", decide.saveEdit);
@@ -842,15 +839,25 @@
     document.addEventListener("focusin", keepFocusVisible);
   }
 
-  function init() {
+  async function init() {
     ui = collect();
+    host = window.kbassistHost.connect({ apiKey: () => ui.key.value.trim() });
     ui.agent.value = storage.get(STORAGE_AGENT);
-    ui.key.value = storage.get(STORAGE_KEY);
-    const askNow = prefillFromUrl();
-    syncAgentSummary();
-    ui.identity.open = !ui.agent.value.trim();
+    if (host.usesKey) ui.key.value = storage.get(STORAGE_KEY);
     bind();
-    if (askNow) ask.run();
+    let askNow = false;
+    try {
+      askNow = applyContext(await host.context());
+    } catch (err) {
+      feedback.error(err.message);
+      return;
+    } finally {
+      syncAgentSummary();
+      ui.identity.open = !ui.agent.value.trim();
+      host.fit();
+    }
+    host.onTicketChange(ticketChanged);
+    if (askNow) await ask.run();
   }
 
   window.kbassistSidebar = Object.freeze({

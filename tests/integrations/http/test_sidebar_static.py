@@ -24,7 +24,7 @@ def test_the_page_and_its_files_are_served_with_their_types(client: TestClient) 
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert page.headers["referrer-policy"] == "no-referrer"
-    assets = (("sidebar.js", "text/javascript"), ("markdown.js", "text/javascript"))
+    assets = tuple((name, "text/javascript") for name in ("sidebar.js", "markdown.js", "host.js"))
     for name, kind in (*assets, ("sidebar.css", "text/css")):
         response = client.get(f"/sidebar/static/{name}")
         assert response.status_code == 200
@@ -57,15 +57,19 @@ def test_an_unknown_file_is_a_not_found_error(client: TestClient) -> None:
 
 
 def test_the_files_are_exactly_the_page_assets() -> None:
-    assert set(sidebar.FILES) == {"sidebar.html", "sidebar.css", "sidebar.js", "markdown.js"}
+    pages = {"sidebar.html", "sidebar.css", "sidebar.js", "markdown.js", "host.js"}
+    assert set(sidebar.FILES) == pages
 
 
-def test_the_markdown_renderer_loads_before_the_script_that_uses_it() -> None:
+def test_the_renderer_and_the_host_load_before_the_script_that_uses_them() -> None:
     page = sidebar.FILES["sidebar.html"].read_text(encoding="utf-8")
     assert page.index("sidebar/static/markdown.js") < page.index("sidebar/static/sidebar.js")
+    assert page.index("sidebar/static/host.js") < page.index("sidebar/static/sidebar.js")
 
 
-@pytest.mark.parametrize("name", ["sidebar.html", "sidebar.css", "sidebar.js", "markdown.js"])
+@pytest.mark.parametrize(
+    "name", ["sidebar.html", "sidebar.css", "sidebar.js", "markdown.js", "host.js"]
+)
 def test_assets_load_nothing_from_elsewhere(name: str) -> None:
     text = sidebar.FILES[name].read_text(encoding="utf-8")
     found = re.findall(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import|\burl\(|\bsrc=\"//", text)
