@@ -129,4 +129,5 @@ class Services:
             indexes=[self.lexical, self.window_lexical],
             source_types=SOURCE_TYPES,
             deliveries=self.suggestion_store,
+            writes=self.suggestion_store,
         )

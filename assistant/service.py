@@ -31,8 +31,9 @@ from assistant.records import (
 from assistant.retrieval import Retriever
 from assistant.store import DerivedIndex
 from assistant.suggestion import AskRequest
-from assistant.types import Audience, Filters, Query, RetrievedChunk
+from assistant.types import Audience, DocumentState, Filters, Query, RetrievedChunk
 from assistant.uploads import Upload, parse_upload
+from assistant.writes import Author, WriteLog, authorize
 from ingest.sync import Ingestor, Progress, SyncReport
 
 T = TypeVar("T")
@@ -48,6 +49,8 @@ class ChunkReader(Protocol):
     def visibilities(self, chunk_ids: list[str]) -> dict[str, str]: ...
 
     def chunk_counts(self, key: str = "source_type") -> Counter[str]: ...
+
+    def document_state(self, doc_id: str) -> DocumentState | None: ...
 
 
 class DeliveryLog(Protocol):
@@ -96,6 +99,7 @@ class SupportService:
         indexes: Sequence[DerivedIndex] = (),
         source_types: Sequence[str] = (),
         deliveries: DeliveryLog | None = None,
+        writes: WriteLog | None = None,
     ) -> None:
         self.assistant = assistant
         self.suggestions = suggestions
@@ -105,6 +109,7 @@ class SupportService:
         self.indexes = list(indexes)
         self.source_types = tuple(source_types)  # known ones; empty: any
         self.deliveries = deliveries
+        self.writes = writes
 
     # -- suggestions --------------------------------------------------------------------------
 
@@ -203,11 +208,17 @@ class SupportService:
         retriever = _needs(self.retriever, "retrieval")
         return retriever.retrieve(Query(text, audience, filters, k))
 
-    def upload(self, filename: str | None, data: BinaryIO) -> Uploaded:
-        """Parse one uploaded file and ingest its documents; any issue rejects all of it."""
+    def upload(self, filename: str | None, data: BinaryIO, author: Author) -> Uploaded:
+        """Parse one uploaded file and ingest its documents, if ``author`` may write every one
+        of them (``assistant.writes``); any issue or refusal rejects all of it. Each document
+        created or replaced is audited."""
         ingestor = _needs(self.ingestor, "ingestion")
         upload = parse_upload(filename, data, ingestor.limits)
-        return Uploaded(upload, ingestor.ingest_documents(upload.documents))
+        states = _needs(self.chunks, "the chunk store")
+        records = authorize(author, upload.documents, states, datetime.now(UTC))
+        report = ingestor.ingest_documents(upload.documents)
+        _needs(self.writes, "a write log").record_writes(records)
+        return Uploaded(upload, report)
 
     def ingest(
         self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None

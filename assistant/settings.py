@@ -10,21 +10,49 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 BUNDLED_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
+Role = Literal["agent", "writer", "admin"]
+
+
+class ApiKey(BaseModel):
+    """What one API key may do: see its teams' content, and (writer, admin) change documents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    teams: list[str] = Field(default_factory=list)
+    role: Role = "agent"
+    admin: bool = False  # the same as role "admin"
+
+    @property
+    def effective_role(self) -> Role:
+        return "admin" if self.admin else self.role
+
+
 class HttpSettings(BaseSettings):
-    """The HTTP API (``KBASSIST_API_KEYS``, ``KBASSIST_MAX_REQUEST_BYTES``)."""
+    """The HTTP API (``KBASSIST_API_KEYS``, ``KBASSIST_MAX_REQUEST_BYTES``,
+    ``KBASSIST_ALLOWED_HOSTS``)."""
 
     model_config = SettingsConfigDict(env_prefix="KBASSIST_", env_file=".env", extra="ignore")
 
-    # {"api-key": ["team", ...]}; empty means no key is required (local use)
-    api_keys: dict[str, list[str]] = Field(default_factory=dict)
+    # {"api-key": ["team", ...]} (an agent key) or {"api-key": {"teams": [...], "role": "writer"}};
+    # empty means no key is required (local use)
+    api_keys: dict[str, list[str] | ApiKey] = Field(default_factory=dict)
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Without keys, only requests addressed to these hosts are served (no DNS rebinding)
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "::1", "[::1]"]
+    )
+
+    def key(self, name: str) -> ApiKey:
+        """The configured key ``name`` (an existing one), as an ``ApiKey``."""
+        spec = self.api_keys[name]
+        return spec if isinstance(spec, ApiKey) else ApiKey(teams=spec)
 
 
 def _slack_alias(name: str) -> AliasChoices:

@@ -24,7 +24,7 @@ from pydantic import PrivateAttr
 
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings
-from assistant.types import Audience, RetrievedChunk
+from assistant.types import Audience, DocumentState, RetrievedChunk
 
 
 def _chroma_settings() -> ChromaSettings:
@@ -213,6 +213,14 @@ class ChunkStore:
         hits = [ChunkHit(i, d or "", dict(m or {}), 0.0) for i, d, m in rows]
         hits = [h for h in hits if allowed(h.metadata)]
         return sorted(hits, key=lambda h: int(h.metadata.get("chunk_index", 0)))
+
+    def document_state(self, doc_id: str) -> DocumentState | None:
+        """A stored document's visibility and content hash (from its first chunk), or None."""
+        got = self.collection.get(where={"doc_id": doc_id}, limit=1, include=["metadatas"])
+        if not got["ids"]:
+            return None
+        metadata = (got["metadatas"] or [{}])[0] or {}
+        return DocumentState(str(metadata.get("visibility", "")), str(metadata.get("doc_hash", "")))
 
     def siblings(self, doc_id: str, audience: Audience) -> list[RetrievedChunk]:
         """The chunks of one document that ``audience`` may see, in chunk order."""

@@ -10,8 +10,9 @@ beside earlier ones as history.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from assistant import migrations
 from assistant.errors import ErrorCode, KbassistError
 from assistant.records import Decision, Saved, SuggestionRecord
 from assistant.types import Audience
+from assistant.writes import WriteRecord
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -101,6 +103,17 @@ DELIVERIES = Table(
     SCHEMA,
     Column("key", String(255), primary_key=True),  # migration 0003
     Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+DOCUMENT_WRITES = Table(
+    "document_writes",
+    SCHEMA,
+    Column("seq", Integer, primary_key=True, autoincrement=True),  # migration 0004
+    Column("doc_id", String(512), nullable=False, index=True),
+    Column("author", String(200), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("previous_hash", String(128)),
+    Column("content_hash", String(128), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
 )
 _DECISION_FIELDS = [c for c in DECISIONS.c if c.name not in ("seq", "request_key")]
 
@@ -166,6 +179,19 @@ class SqlSuggestionStore:
     def ping(self) -> None:
         with self._tx() as conn:
             conn.execute(select(1))
+
+    def record_writes(self, records: Sequence[WriteRecord]) -> None:
+        if records:
+            with self._tx(write=True) as conn:
+                conn.execute(insert(DOCUMENT_WRITES), [asdict(r) for r in records])
+
+    def writes(self, doc_id: str) -> list[WriteRecord]:
+        """The audit trail of one document, oldest first."""
+        fields = [c for c in DOCUMENT_WRITES.c if c.name != "seq"]
+        query = select(*fields).where(DOCUMENT_WRITES.c.doc_id == doc_id)
+        with self._tx() as conn:
+            rows = conn.execute(query.order_by(DOCUMENT_WRITES.c.seq)).all()
+        return [WriteRecord(**dict(row._mapping)) for row in rows]
 
     def first_delivery(self, key: str, ttl_s: float) -> bool:
         """True the first time ``key`` is seen within ``ttl_s`` seconds (then it is kept until

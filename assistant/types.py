@@ -77,3 +77,11 @@ class RetrievedChunk:
     @property
     def section(self) -> str:
         return str(self.metadata.get("section", ""))
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """A document as the store holds it now: who may see it and the hash of its content."""
+
+    visibility: str
+    content_hash: str

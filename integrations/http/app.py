@@ -21,6 +21,7 @@ from integrations.http import documents, health, search, sidebar, suggestions
 from integrations.http.docs import add_docs
 from integrations.http.errors import install_error_handlers
 from integrations.http.limits import BodyLimitMiddleware
+from integrations.http.origin import LocalOnlyMiddleware
 
 log = logging.getLogger("kbassist.http")
 
@@ -50,7 +51,10 @@ def create_app(services: Services) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
-    app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.http.max_request_bytes)
+    http = services.settings.http
+    app.add_middleware(BodyLimitMiddleware, max_bytes=http.max_request_bytes)
+    if not http.api_keys:  # keyless: answer only requests meant for this local server
+        app.add_middleware(LocalOnlyMiddleware, allowed_hosts=http.allowed_hosts)
     install_error_handlers(app)
     for module in (suggestions, search, documents, health, sidebar):
         app.include_router(module.router)

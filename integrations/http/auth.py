@@ -1,21 +1,23 @@
-"""API keys: which teams a key may see. Keys are compared in constant time and never logged;
-a caller is named by a short fingerprint of its key instead."""
+"""API keys: which teams a key may see and what it may change. Keys are compared in constant time
+and never logged; a caller is named by a short fingerprint of its key instead."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 
+from assistant.settings import ApiKey, HttpSettings
 
-def teams_for_key(keys: dict[str, list[str]], given: str | None) -> list[str] | None:
-    """The teams of the configured key equal to ``given``, or None when none is."""
+
+def key_for(http: HttpSettings, given: str | None) -> ApiKey | None:
+    """The configured key equal to ``given``, or None when none is."""
     if not given:
         return None
-    found: list[str] | None = None
-    for key, teams in keys.items():
+    found: str | None = None
+    for key in http.api_keys:
         if hmac.compare_digest(key.encode(), given.encode()):
-            found = teams
-    return found
+            found = key
+    return None if found is None else http.key(found)
 
 
 def fingerprint(key: str) -> str:

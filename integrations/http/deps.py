@@ -15,8 +15,9 @@ from assistant.compose import Services
 from assistant.errors import ErrorCode, KbassistError
 from assistant.records import Channel
 from assistant.service import SupportService
-from assistant.settings import Settings
-from integrations.http.auth import fingerprint, teams_for_key
+from assistant.settings import Role, Settings
+from assistant.writes import Author
+from integrations.http.auth import fingerprint, key_for
 
 _bearer = HTTPBearer(auto_error=False, description="an API key: Authorization: Bearer <key>")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
@@ -44,10 +45,15 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: a name safe to record (never the key) and what they may see."""
+    """Who is calling: a name safe to record (never the key), what they may see and their role."""
 
     name: str
     audience: Audience
+    role: Role = "agent"
+
+    def author(self) -> Author:
+        """The caller as the author of a write (writers and admins may write)."""
+        return Author(self.name, self.audience, may_write=self.role in ("writer", "admin"))
 
 
 def get_caller(
@@ -55,19 +61,19 @@ def get_caller(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Caller:
-    """With keys configured, a valid key is required and its teams make the audience; without
-    (local use), the caller is an agent of no team (public and internal content)."""
-    keys = settings.http.api_keys
-    if not keys:
-        return Caller("local", Audience.agent())
+    """With keys configured, a valid key is required: its teams make the audience and its role
+    what it may change. Without (local use, on a loopback host), the caller is a writer of no
+    team (public and internal content)."""
+    if not settings.http.api_keys:
+        return Caller("local", Audience.agent(), "writer")
     given = bearer.credentials if bearer else api_key
-    teams = teams_for_key(keys, given)
-    if given is None or teams is None:
+    key = key_for(settings.http, given)
+    if given is None or key is None:
         raise KbassistError(
             ErrorCode.UNAUTHORIZED,
             "a valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key'",
         )
-    return Caller(fingerprint(given), Audience.agent(*teams))
+    return Caller(fingerprint(given), Audience.agent(*key.teams), key.effective_role)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

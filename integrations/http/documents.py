@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, UploadFile
 
-from integrations.http.deps import ServiceDep, get_caller
+from integrations.http.deps import CallerDep, ServiceDep, get_caller
 from integrations.http.schemas import ERRORS, UploadReport
 
 router = APIRouter(
@@ -16,13 +16,15 @@ router = APIRouter(
 
 
 @router.post("/documents")
-def upload_document(file: UploadFile, service: ServiceDep) -> UploadReport:
+def upload_document(file: UploadFile, service: ServiceDep, caller: CallerDep) -> UploadReport:
     """One article (.md, .html), playbook (.yaml) or ticket export (.jsonl, .csv).
 
+    Needs a key with the writer (or admin) role, and may only create or replace documents whose
+    visibility, before and after, the key's teams may see (403 otherwise); each change is audited.
     The file is checked first; with any issue it is rejected (422, naming the line and field)
     and nothing is ingested. Otherwise its documents are added or updated.
     """
-    done = service.upload(file.filename, file.file)
+    done = service.upload(file.filename, file.file, caller.author())
     return UploadReport(
         filename=done.upload.name,
         documents=[document.id_ for document in done.upload.documents],

@@ -24,13 +24,22 @@ from fastapi import FastAPI
 
 from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
-from assistant.settings import HttpSettings, Settings
+from assistant.settings import ApiKey, HttpSettings, Settings
 from integrations.http.app import create_app
 from tests.conftest import write_tiny_kb
 
-KEYS = {"tier1-secret-key": ["tier1"], "tier2-secret-key": ["tier2"]}
+KEYS: dict[str, list[str] | ApiKey] = {
+    "tier1-secret-key": ["tier1"],  # the plain form: an agent key
+    "tier2-secret-key": ["tier2"],
+    "tier1-writer-key": ApiKey(teams=["tier1"], role="writer"),
+    "tier2-writer-key": ApiKey(teams=["tier2"], role="writer"),
+    "no-team-key": [],
+}
 TIER1 = {"Authorization": "Bearer tier1-secret-key"}
 TIER2 = {"X-API-Key": "tier2-secret-key"}
+WRITER1 = {"X-API-Key": "tier1-writer-key"}
+WRITER2 = {"X-API-Key": "tier2-writer-key"}
+NO_TEAM = {"X-API-Key": "no-team-key"}
 MAX_REQUEST_BYTES = 16 * 1024
 
 

@@ -8,7 +8,7 @@ import textwrap
 import httpx
 import pytest
 
-from tests.integrations.http.conftest import TIER1, TIER2, LiveServer, error_of
+from tests.integrations.http.conftest import TIER1, WRITER2, LiveServer, error_of
 
 pytestmark = pytest.mark.slow
 
@@ -77,7 +77,7 @@ def test_bad_search_is_422_naming_the_parameter(
 
 
 def upload(client: httpx.Client, name: str, data: str | bytes) -> httpx.Response:
-    return client.post("/v1/documents", files={"file": (name, data)}, headers=TIER2)
+    return client.post("/v1/documents", files={"file": (name, data)}, headers=WRITER2)
 
 
 def test_an_uploaded_article_becomes_searchable(client: httpx.Client, live: LiveServer) -> None:
@@ -128,6 +128,6 @@ def test_an_unsupported_file_is_422(client: httpx.Client, name: str) -> None:
 
 
 def test_an_upload_without_a_file_is_422(client: httpx.Client) -> None:
-    response = client.post("/v1/documents", data={"other": "x"}, headers=TIER2)
+    response = client.post("/v1/documents", data={"other": "x"}, headers=WRITER2)
     assert response.status_code == 422
     assert "body.file" in error_of(response)["detail"]
