@@ -19,3 +19,22 @@ def windows(sentences: list[str], size: int) -> list[str]:
     if size <= 0:
         return [" ".join(sentences)] if sentences else []
     return [" ".join(sentences[i : i + size]) for i in range(0, len(sentences), size)]
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+_REFERENCE_WORDS = frozenset(
+    """
+    see also read more details in the our article for information learn check out guide and or
+    on about at this that page help center
+    """.split()  # noqa: SIM905
+)
+
+
+def is_link_only(sentence: str) -> bool:
+    """A sentence that only points elsewhere ("See [Cancel your plan](https://…)."): once its
+    links are taken out, nothing but reference words ("see", "also", "for more details") is left.
+    """
+    if not _LINK.search(sentence):
+        return False
+    rest = re.findall(r"[a-z0-9]+", _LINK.sub(" ", sentence).lower())
+    return all(word in _REFERENCE_WORDS for word in rest)

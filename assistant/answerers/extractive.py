@@ -1,52 +1,24 @@
-"""The default answerer: no LLM. It picks and orders the most relevant sentences of the top
-passages, each keeping its citation, takes next actions from the matching playbook steps, and
-builds the reply draft from customer-facing (public) sentences only.
+"""The default answerer: no LLM. It answers with the best contiguous span of the best source
+(``selection``), a second source only for what the first lacks, each sentence keeping its
+citation; figures that conflict between sources are settled for the fresher one with a warning
+(``conflicts``); the reply draft is plain text from public, current content only (``reply``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from assistant.answerers import AnswerContext
-from assistant.answerers.common import citation_for, is_public, next_actions
-from assistant.answerers.confidence import ConfidenceModel, stems
+from assistant.answerers.common import citation_for, next_actions
+from assistant.answerers.confidence import ConfidenceModel
+from assistant.answerers.reply import ReplyTemplate, ReplyWriter
+from assistant.answerers.selection import Pick, Selector
 from assistant.retrieval import RetrievedChunk
+from assistant.retrieval.hybrid import Staleness
 from assistant.suggestion import Citation, Suggestion
-from assistant.text import split_sentences
 from ingest.sources.registry import flags_of
 
+__all__ = ["NO_COVERAGE", "ExtractiveAnswerer", "ReplyTemplate"]
+
 NO_COVERAGE = "The knowledge base does not cover this question."
-
-
-@dataclass
-class _Pick:
-    passage: int  # rank of its passage
-    position: int  # order inside the passage
-    text: str
-    score: float
-
-
-def _voice(passage: RetrievedChunk) -> float:
-    """How much a passage's sentences can serve as an answer: a section in the customer's own
-    words (a ticket's problem) is rarely the answer."""
-    if passage.section.endswith(flags_of(passage.source_type).customer_sections):
-        return 0.25
-    return 1.0
-
-
-@dataclass(frozen=True)
-class ReplyTemplate:
-    """The customer-facing frame of a reply draft: an opening, the body, links, a closing."""
-
-    opening: str = "Hi,\n\nThanks for reaching out."
-    closing: str = "Let me know if anything is unclear.\n\nBest regards,"
-
-    def render(self, body: list[str], links: list[str]) -> str:
-        parts = [self.opening, " ".join(body)]
-        if links:
-            parts.append("More details: " + " ".join(links))
-        parts.append(self.closing)
-        return "\n\n".join(p for p in parts if p)
 
 
 class ExtractiveAnswerer:
@@ -56,19 +28,19 @@ class ExtractiveAnswerer:
         self,
         confidence: ConfidenceModel | None = None,
         reply: ReplyTemplate | None = None,
-        max_sentences: int = 4,
-        max_passages: int = 4,
-        per_passage: int = 2,
+        selector: Selector | None = None,
+        staleness: Staleness | None = None,
         playbook_depth: int = 5,
     ) -> None:
         self.confidence = confidence or ConfidenceModel()
-        self.reply = reply or ReplyTemplate()
-        self.max_sentences = max_sentences
-        self.max_passages = max_passages
-        self.per_passage = per_passage
+        self.selector = selector or Selector()
+        self.reply = ReplyWriter(reply or ReplyTemplate(), self.selector)
+        # every chunk of a stale document, siblings the Assistant added included
+        self.staleness = staleness or Staleness()
         self.playbook_depth = playbook_depth  # playbooks among this many top documents count
 
     def answer(self, context: AnswerContext, passages: list[RetrievedChunk]) -> Suggestion:
+        self.staleness.flag(passages)
         confidence = self.confidence.score(context.question, passages)
         if not passages or self.confidence.abstains(confidence):
             return Suggestion(
@@ -80,8 +52,9 @@ class ExtractiveAnswerer:
                 else "nothing in the knowledge base you can see matches the question",
                 answerer=self.name,
             )
-        picks = self._pick(context.question, passages[: self.max_passages])
-        order: list[int] = []  # passage ranks in order of first citation
+        choice = self.selector.choose(context.question, passages)
+        picks = choice.picks
+        order: list[int] = []  # passage indexes in order of first citation
         sentences: list[str] = []
         for pick in picks:
             if pick.passage not in order:
@@ -97,37 +70,15 @@ class ExtractiveAnswerer:
             answer=" ".join(sentences),
             citations=citations,
             next_actions=actions,
-            reply_draft=self._reply(context.question, passages),
+            reply_draft=self.reply.draft(context.question, passages, choice.dropped),
             confidence=confidence,
             answerer=self.name,
             stale_sources=sorted({c.doc_id for c in citations if c.stale}),
+            warnings=choice.warnings,
         )
 
-    def _pick(self, question: str, passages: list[RetrievedChunk]) -> list[_Pick]:
-        wanted = stems(question)
-        candidates: list[_Pick] = []
-        for rank, passage in enumerate(passages):
-            rank_weight = _voice(passage) / (1 + 0.35 * rank)
-            for position, sentence in enumerate(split_sentences(passage.text)):
-                overlap = len(wanted & stems(sentence)) / max(1, len(wanted))
-                lead = 0.15 if position == 0 else 0.0
-                candidates.append(_Pick(rank, position, sentence, rank_weight * (overlap + lead)))
-        candidates.sort(key=lambda p: p.score, reverse=True)
-        chosen: list[_Pick] = []
-        per: dict[int, int] = {}
-        for pick in candidates:
-            if pick.score <= 0 or per.get(pick.passage, 0) >= self.per_passage:
-                continue
-            per[pick.passage] = per.get(pick.passage, 0) + 1
-            chosen.append(pick)
-            if len(chosen) >= self.max_sentences:
-                break
-        if not chosen and candidates:  # nothing overlaps: lead with the top passage
-            chosen = [min(candidates, key=lambda p: (p.passage, p.position))]
-        return sorted(chosen, key=lambda p: (p.passage, p.position))
-
     @staticmethod
-    def _quote(picks: list[_Pick], rank: int, chunk: RetrievedChunk) -> str:
+    def _quote(picks: list[Pick], rank: int, chunk: RetrievedChunk) -> str:
         return " ".join(p.text for p in picks if p.passage == rank) or chunk.text
 
     def _playbook_extras(
@@ -149,16 +100,3 @@ class ExtractiveAnswerer:
             citations.append(citation_for(index, chunk))
             extras.append((index, chunk))
         return extras
-
-    def _reply(self, question: str, passages: list[RetrievedChunk]) -> str:
-        """A customer-facing draft, from public passages only (never internal content)."""
-        public = [p for p in passages if is_public(p)][: self.max_passages]
-        picks = self._pick(question, public)[:3] if public else []
-        if not picks:
-            return ""
-        links: list[str] = []
-        for pick in picks:
-            url = str(public[pick.passage].metadata.get("url") or "")
-            if url and url not in links:
-                links.append(url)
-        return self.reply.render([p.text for p in picks], links)

@@ -1,0 +1,75 @@
+"""The reply draft: plain, customer-ready text an agent can send as it is.
+
+Built only from passages a customer may read and that are current: public, not stale, written for
+answering (agent-facing, not an internal or customer section), and never a sentence that lost a
+quantity conflict. The sentences are chosen like the answer's, then rendered as plain text (no
+Markdown marks, no citation markers, links kept as "text (url)"), framed by a greeting and a
+closing, with the sources' addresses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from assistant.answerers.common import is_public
+from assistant.answerers.roles import AGENT, role_of
+from assistant.answerers.selection import Selector
+from assistant.formatting import to_plain
+from assistant.retrieval import RetrievedChunk
+
+
+@dataclass(frozen=True)
+class ReplyTemplate:
+    """The customer-facing frame of a reply draft: an opening, the body, links, a closing."""
+
+    opening: str = "Hi,\n\nThanks for reaching out."
+    closing: str = "Let me know if anything is unclear.\n\nBest regards,"
+
+    def render(self, body: list[str], links: list[str]) -> str:
+        parts = [self.opening, " ".join(body)]
+        if links:
+            parts.append("More details: " + " ".join(links))
+        parts.append(self.closing)
+        return "\n\n".join(p for p in parts if p)
+
+
+def sendable(chunk: RetrievedChunk) -> bool:
+    """Whether a passage may reach a customer: public, current, and written to answer from."""
+    return is_public(chunk) and not chunk.stale and role_of(chunk) == AGENT
+
+
+@dataclass(frozen=True)
+class ReplyWriter:
+    template: ReplyTemplate = field(default_factory=ReplyTemplate)
+    selector: Selector = field(default_factory=lambda: Selector(max_span=3, max_extra=1))
+    max_sentences: int = 3
+
+    def draft(
+        self,
+        question: str,
+        passages: Sequence[RetrievedChunk],
+        dropped: Collection[tuple[int, int]] = (),
+    ) -> str:
+        """The draft for ``question`` from the sendable ``passages``; "" when none is usable.
+        ``dropped`` (passage, position) pairs are sentences that must not be used."""
+        keep = [n for n, chunk in enumerate(passages) if sendable(chunk)]
+        if not keep:
+            return ""
+        local = {old: new for new, old in enumerate(keep)}
+        own_dropped = {(local[p], pos) for p, pos in dropped if p in local}
+        safe = [passages[n] for n in keep]
+        picks = self.selector.select(question, safe, own_dropped)[: self.max_sentences]
+        body = [line for line in (_plain(p.text) for p in picks) if line]
+        if not body:
+            return ""
+        links: list[str] = []
+        for pick in picks:
+            url = str(safe[pick.passage].metadata.get("url") or "")
+            if url and url not in links:
+                links.append(url)
+        return self.template.render(body, links)
+
+
+def _plain(sentence: str) -> str:
+    return " ".join(to_plain(sentence).split())

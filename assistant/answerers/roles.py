@@ -1,0 +1,81 @@
+"""The role a passage plays in an answer, read from its source type's flags, and the sentences
+of it that may be quoted.
+
+- ``agent``: written for agents to answer from (articles, playbook steps); may lead the answer;
+- ``record``: a resolved case (a ticket's resolution); only its general clauses are used, never
+  the case's own details (invoice numbers, amounts, names, dates, greetings);
+- ``internal``: notes for agents; may add to an answer, never open it or reach a reply draft;
+- ``excluded``: the customer's own words, and a playbook's "when to use" (when it applies, not
+  what to do): they may match a question but never answer it.
+
+Link-only sentences ("See [X](…)") and table rules are never quoted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answerers.confidence import stems
+from assistant.retrieval import RetrievedChunk
+from assistant.text import is_link_only, split_sentences
+from ingest.sources.playbooks import WHEN_TO_USE
+from ingest.sources.registry import flags_of
+
+AGENT, RECORD, INTERNAL, EXCLUDED = "agent", "record", "internal", "excluded"
+LEADS = {AGENT: 1.0, RECORD: 0.6}  # roles that may open an answer, and their weight
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# The details of one case: a record's clause holding one is not a fact of the answer.
+_CASE_DETAIL = re.compile(
+    r"\[(?:NAME|EMAIL|PHONE|CARD|IBAN|IP)\]"  # redacted personal data
+    r"|\b[A-Z]{2,}-\d+\b|\b[A-Z]+\d+-\d+\b|\b\d{4}-\d{2,}\b"  # INV-2291, Q2-117, 2026-118
+    r"|(?:[$€£]\s?\d)|\b\d[\d,.]*\s?(?:usd|eur|gbp|cad|aud|nzd|dollars?|euros?)\b"  # amounts
+    r"|\b(?:invoices?|orders?|tickets?|receipts?|payments?)\s+(?:no\.?\s*|number\s+|#)?\d{3,}"
+    r"|\(\d{3,}(?:,\s*\d{3,})+\)"  # (1201, 1204, 1209)
+    rf"|\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})[a-z]*\b"  # Nov 1, 1 Oct
+    rf"|\b(?:since|on|last|this|next)\s+(?:{_DAYS})\b|\b(?:yesterday|last night|today)\b",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|thanks|thank you|best|regards|cheers|kind regards)\b", re.I
+)
+_CLAUSE = re.compile(r"(?<=;)\s+|\s+(?=\()")
+
+
+def role_of(chunk: RetrievedChunk) -> str:
+    flags = flags_of(chunk.source_type)
+    section = chunk.section
+    if flags.customer_sections and section.endswith(flags.customer_sections):
+        return EXCLUDED
+    if flags.expand_steps and section.endswith(WHEN_TO_USE):
+        return EXCLUDED
+    if flags.internal_sections and section.endswith(flags.internal_sections):
+        return INTERNAL
+    return AGENT if flags.agent_facing else RECORD
+
+
+def general_part(sentence: str) -> str:
+    """What a case record's sentence says in general: its clauses without the case's details
+    (an amount, an invoice number, a name, a date); empty when nothing general is left."""
+    if _GREETING.match(sentence) or sentence.lstrip().startswith(("I ", "I'", "We ", "We'")):
+        return ""
+    kept = [c for c in _CLAUSE.split(sentence) if c.strip() and not _CASE_DETAIL.search(c)]
+    if len(kept) == len(_CLAUSE.split(sentence)):
+        return sentence
+    text = " ".join(kept).strip().rstrip(";,")
+    if not text or len(stems(text)) < 3 or text.startswith("("):
+        return ""
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
+
+
+def sentences_of(chunk: RetrievedChunk, role: str) -> list[str]:
+    """The sentences of a passage that may be quoted (positions kept: a dropped one is "")."""
+    out = []
+    for sentence in split_sentences(chunk.text):
+        if is_link_only(sentence) or set(sentence) <= set("|-: "):
+            out.append("")
+        elif role in (RECORD, INTERNAL):
+            out.append(general_part(sentence))
+        else:
+            out.append(sentence)
+    return out

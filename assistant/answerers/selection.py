@@ -1,0 +1,312 @@
+"""Which sentences answer a question.
+
+The answer (``Selector.choose``): the most relevant sentences of the top sources (a few per
+source), led by the best-placed source that covers the question well enough, an agent-facing
+source being moved ahead of case records; internal notes never lead; the same fact is not said
+twice (an agent-facing wording replaces a record's). Figures that conflict between sources are
+settled first (``conflicts``). The reply draft (``Selector.select``): the best contiguous span of
+the best source, and a second source only for what the first lacks. Passage roles and quotable
+sentences come from ``roles``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from assistant.answerers.confidence import stems
+from assistant.answerers.conflicts import claims, find_conflicts
+from assistant.answerers.roles import AGENT, EXCLUDED, INTERNAL, LEADS, role_of, sentences_of
+from assistant.retrieval import RetrievedChunk
+
+
+@dataclass(frozen=True)
+class Pick:
+    passage: int  # index in the passages
+    position: int  # index among the passage's sentences
+    text: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The answer's sentences, the sentences that lost a conflict (never to be used, in the
+    answer or the reply draft) and the warnings naming the conflicting sources."""
+
+    picks: list[Pick]
+    dropped: frozenset[tuple[int, int]]
+    warnings: list[str]
+
+
+@dataclass
+class _Source:
+    index: int
+    rank: int  # rank of its document in the retrieval
+    role: str
+    sentences: list[str]
+    stems: list[frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Selector:
+    max_span: int = 3  # sentences of the best source
+    max_extra: int = 2  # sentences a second source may add
+    rank_decay: float = 0.35  # the n-th document's weight is 1 / (1 + decay * n)
+    span_cost: float = 0.03  # coverage a longer span must gain per extra sentence
+    min_gain: float = 0.15  # share of the question a second source must add
+    cover_ratio: float = 0.5  # a lower-ranked source leads only when it covers more than this
+    agent_lead: float = 2.0  # places an agent-facing source is moved ahead of case records
+    extra_sources: int = 1  # other sources that may add what the lead span lacks
+    per_source: int = 2
+    max_sentences: int = 4
+    greedy: bool = True
+    max_docs: int = 5  # documents (in retrieval order) an answer may draw on
+
+    def choose(self, question: str, passages: Sequence[RetrievedChunk]) -> Choice:
+        """The answer's sentences, after settling quantity conflicts between the sentences
+        that bear on the question for the fresher source."""
+        wanted = stems(question)
+        candidates = [
+            claim
+            for source in self.sources(passages)
+            for claim in claims(source.index, source.sentences)
+            if wanted & source.stems[claim.position]
+        ]
+        conflicts = find_conflicts(passages, candidates)
+        dropped = frozenset((c.dropped.passage, c.dropped.position) for c in conflicts)
+        if self.greedy:
+            picks = self.gather(question, passages, dropped)
+        else:
+            picks = self.select(question, passages, dropped)
+        return Choice(picks, dropped, [c.warning for c in conflicts])
+
+    def select(
+        self,
+        question: str,
+        passages: Sequence[RetrievedChunk],
+        dropped: Collection[tuple[int, int]] = (),
+    ) -> list[Pick]:
+        """The answer's sentences, in answer order; ``dropped`` (passage, position) pairs are
+        never used (a stale side of a conflict)."""
+        sources = self.sources(passages, dropped)
+        weights = _weights(stems(question), sources)
+        total = sum(weights.values())
+        if not total:
+            return self._fallback(sources)
+        spans = []
+        for source in sources:
+            lead = LEADS.get(source.role)
+            if lead is None:
+                continue
+            start, end, covered = self._span(source, weights)
+            if end > start:
+                spans.append((lead * covered / total, source, start, end))
+        best: tuple[float, _Source, int, int] | None = None
+        if spans:
+            # the best-ranked source whose span covers nearly as much as the best one
+            top = max(score for score, *_ in spans)
+            for span in sorted(spans, key=lambda x: (self._place(x[1]), -x[0])):
+                if span[0] >= self.cover_ratio * top:
+                    best = span
+                    break
+        if best is None:
+            return self._fallback(sources)
+        _, lead_source, start, end = best
+        picks = _picks(lead_source, start, end)
+        said = frozenset().union(*(lead_source.stems[i] for i in range(start, end)))
+        used = {lead_source.index}
+        for _ in range(self.extra_sources):
+            more = self._extra(sources, used, weights, said, total, picks)
+            if not more:
+                break
+            picks += more
+            used.add(more[0].passage)
+            said |= frozenset().union(*(stems(p.text) for p in more))
+        return picks
+
+    def gather(
+        self,
+        question: str,
+        passages: Sequence[RetrievedChunk],
+        dropped: Collection[tuple[int, int]] = (),
+    ) -> list[Pick]:
+        """The most relevant sentences of the top sources (at most ``per_source`` each), the
+        lead source's first: the best-placed source that covers the question well enough."""
+        sources = self.sources(passages, dropped)
+        wanted = stems(question)
+        scored: list[tuple[float, _Source, int]] = []
+        for source in sources:
+            prior = 1 / (1 + self.rank_decay * source.rank)
+            for pos, sentence_stems in enumerate(source.stems):
+                if not source.sentences[pos]:
+                    continue
+                overlap = len(wanted & sentence_stems) / max(1, len(wanted))
+                if overlap:
+                    scored.append((prior * (overlap + (0.15 if pos == 0 else 0.0)), source, pos))
+        scored.sort(key=lambda x: x[0], reverse=True)
+        chosen: list[tuple[float, _Source, int]] = []
+        per: Counter[int] = Counter()
+        for score, source, pos in scored:
+            if per[source.index] >= self.per_source:
+                continue
+            twins = [
+                n
+                for n, (_, c, p) in enumerate(chosen)
+                if _duplicate(source.sentences[pos], c.sentences[p])
+            ]
+            if twins:  # said already: an agent-facing source's wording replaces another's
+                n = twins[0]
+                if source.role == AGENT and chosen[n][1].role != AGENT:
+                    per[chosen[n][1].index] -= 1
+                    per[source.index] += 1
+                    chosen[n] = (score, source, pos)
+                continue
+            per[source.index] += 1
+            chosen.append((score, source, pos))
+            if len(chosen) >= self.max_sentences:
+                break
+        if not chosen:
+            return self._fallback(sources)
+        best: dict[int, float] = {}
+        for score, source, _ in chosen:
+            best[source.index] = max(best.get(source.index, 0.0), score)
+        by_index = {source.index: source for _, source, _ in chosen}
+        leadable = {i: v for i, v in best.items() if by_index[i].role in LEADS}
+        top = max(leadable.values(), default=0.0)
+        leads = [i for i, v in leadable.items() if v >= self.cover_ratio * top]
+        lead = min(leads, key=lambda i: (self._place(by_index[i]), -best[i]), default=None)
+        order = sorted(
+            best, key=lambda i: (i != lead, by_index[i].role == INTERNAL, by_index[i].rank, i)
+        )
+        return [
+            Pick(source.index, pos, source.sentences[pos])
+            for i in order
+            for _, source, pos in sorted((c for c in chosen if c[1].index == i), key=lambda c: c[2])
+        ]
+
+    def _place(self, source: _Source) -> float:
+        """Where a source stands in line to lead: its document's rank, an agent-facing source
+        moved ``agent_lead`` places ahead of case records."""
+        return source.rank - (self.agent_lead if source.role == AGENT else 0.0)
+
+    def sources(
+        self, passages: Sequence[RetrievedChunk], dropped: Collection[tuple[int, int]] = ()
+    ) -> list[_Source]:
+        ranks = {doc: n for n, doc in enumerate(dict.fromkeys(p.doc_id for p in passages))}
+        out = []
+        for index, chunk in enumerate(passages):
+            role = role_of(chunk)
+            if role == EXCLUDED or ranks[chunk.doc_id] >= self.max_docs:
+                continue
+            sentences = sentences_of(chunk, role)
+            sentences = [
+                "" if (index, pos) in dropped else text for pos, text in enumerate(sentences)
+            ]
+            out.append(
+                _Source(
+                    index,
+                    ranks[chunk.doc_id],
+                    role,
+                    sentences,
+                    [frozenset(stems(s)) if s else frozenset() for s in sentences],
+                )
+            )
+        return out
+
+    def _span(self, source: _Source, weights: dict[str, float]) -> tuple[int, int, float]:
+        """The contiguous sentences (start, end) covering most of the question, and the weight
+        they cover; a longer span must cover ``span_cost`` more per extra sentence."""
+        best = (0, 0, 0.0, 0.0)  # start, end, covered, value
+        total = sum(weights.values()) or 1.0
+        n = len(source.sentences)
+        for start in range(n):
+            if not source.sentences[start]:
+                continue
+            seen: set[str] = set()
+            for end in range(start + 1, min(n, start + self.max_span) + 1):
+                if not source.sentences[end - 1]:
+                    break
+                seen |= source.stems[end - 1]
+                covered = sum(weights.get(s, 0.0) for s in seen)
+                value = covered / total - self.span_cost * (end - start - 1)
+                if covered and value > best[3]:
+                    best = (start, end, covered, value)
+        start, end, covered, _ = best
+        # a sentence that announces a list ("...:") brings the list's first item
+        while end and end < n and source.sentences[end - 1].endswith(":") and source.sentences[end]:
+            end += 1
+            if end - start >= self.max_span + 1:
+                break
+        return start, end, covered
+
+    def _extra(
+        self,
+        sources: list[_Source],
+        used: set[int],
+        weights: dict[str, float],
+        covered: frozenset[str],
+        total: float,
+        picks: list[Pick],
+    ) -> list[Pick]:
+        """Sentences of one other source that cover what the lead span leaves out."""
+        missing = {s: w for s, w in weights.items() if s not in covered}
+        if not missing:
+            return []
+        chosen = [p.text for p in picks]
+        best: tuple[float, _Source, int, int] | None = None
+        for source in sources:
+            if source.index in used:
+                continue
+            prior = 1 / (1 + self.rank_decay * source.rank)
+            start, end, gained = self._span(source, missing)
+            if end - start > self.max_extra:
+                end = start + self.max_extra
+            texts = source.sentences[start:end]
+            if not gained or any(_duplicate(t, c) for t in texts for c in chosen):
+                continue
+            score = prior * gained / total
+            if gained / total >= self.min_gain and (best is None or score > best[0]):
+                best = (score, source, start, end)
+        if best is None:
+            return []
+        return _picks(best[1], best[2], best[3])
+
+    @staticmethod
+    def _fallback(sources: list[_Source]) -> list[Pick]:
+        """Nothing matches the question's words: the top agent-facing passage's first sentence."""
+        for source in sorted(sources, key=lambda s: (s.role not in LEADS, s.rank, s.index)):
+            if source.role not in LEADS:
+                break
+            for position, text in enumerate(source.sentences):
+                if text:
+                    return [Pick(source.index, position, text)]
+        return []
+
+
+def _picks(source: _Source, start: int, end: int) -> list[Pick]:
+    return [
+        Pick(source.index, pos, source.sentences[pos])
+        for pos in range(start, end)
+        if source.sentences[pos]
+    ]
+
+
+def _weights(wanted: set[str], sources: list[_Source]) -> dict[str, float]:
+    """Each question stem weighted by how rare it is among the candidate sentences."""
+    df: Counter[str] = Counter()
+    n = 0
+    for source in sources:
+        for sentence_stems in source.stems:
+            if sentence_stems:
+                n += 1
+                df.update(sentence_stems & wanted)
+    return {s: math.log(1 + n / df[s]) for s in wanted if df[s]}
+
+
+def _duplicate(a: str, b: str, share: float = 0.7) -> bool:
+    """Two sentences that say the same (most of the shorter one's stems are in the other)."""
+    sa, sb = stems(a), stems(b)
+    if not sa or not sb:
+        return a.strip() == b.strip()
+    return len(sa & sb) / min(len(sa), len(sb)) >= share

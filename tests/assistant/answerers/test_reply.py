@@ -1,0 +1,47 @@
+"""The reply draft: plain, customer-ready, public and current content only."""
+
+from __future__ import annotations
+
+from assistant.answerers.reply import ReplyWriter
+from assistant.retrieval import RetrievedChunk
+
+
+def passage(doc: str, text: str, visibility: str = "public", stale: bool = False, **meta: object):
+    metadata = {
+        "source_type": "article",
+        "section": "S",
+        "title": doc,
+        "visibility": visibility,
+        "url": f"https://help.example/{doc}",
+        "updated_at": "2026-01-01",
+        **meta,
+    }
+    return RetrievedChunk(f"{doc}::0", doc, text, metadata, 1.0, stale=stale)
+
+
+PUBLIC = passage(
+    "kb-1",
+    "Reset links are **valid for 60 minutes**; after that, request a new reset link on the "
+    "[sign-in page](https://app.example/signin).",
+)
+INTERNAL = passage("kb-2", "Support can extend reset links to 24 hours in the console.", "internal")
+STALE = passage("kb-3", "Reset links are valid for 24 hours.", stale=True)
+
+
+def test_the_draft_is_plain_text_with_a_greeting_and_links_kept() -> None:
+    draft = ReplyWriter().draft("How long are reset links valid?", [PUBLIC])
+    assert draft.startswith("Hi")
+    assert "valid for 60 minutes" in draft and "**" not in draft and "[1]" not in draft
+    assert "sign-in page (https://app.example/signin)" in draft
+    assert "https://help.example/kb-1" in draft
+
+
+def test_internal_stale_and_conflicting_content_never_reaches_the_draft() -> None:
+    draft = ReplyWriter().draft("How long are reset links valid?", [INTERNAL, STALE, PUBLIC])
+    assert "24 hours" not in draft and "console" not in draft
+    assert ReplyWriter().draft("reset links valid", [PUBLIC], dropped={(0, 0)}).count("60") == 0
+
+
+def test_no_sendable_passage_gives_no_draft() -> None:
+    ticket = passage("ticket-1", "Reset links expire after 60 minutes.", source_type="ticket")
+    assert ReplyWriter().draft("reset links", [INTERNAL, STALE, ticket]) == ""

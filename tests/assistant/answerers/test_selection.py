@@ -1,0 +1,87 @@
+"""Which sentences answer a question, on small hand-made passages."""
+
+from __future__ import annotations
+
+from assistant.answerers.roles import AGENT, EXCLUDED, INTERNAL, RECORD, general_part, role_of
+from assistant.answerers.selection import Selector
+from assistant.retrieval import RetrievedChunk
+
+
+def chunk(doc: str, text: str, source_type: str = "article", section: str = "S", **meta: object):
+    metadata = {"source_type": source_type, "section": section, "title": doc, **meta}
+    return RetrievedChunk(f"{doc}::{section}", doc, text, metadata, 1.0)
+
+
+ARTICLE = chunk(
+    "kb-1",
+    "Reset links are valid for 60 minutes. Only the newest link works. "
+    "See [Sign-in help](https://help.example/kb-2).",
+)
+PROBLEM = chunk(
+    "ticket-1",
+    "My reset link says invalid or expired, I clicked it this morning.",
+    "ticket",
+    "Reset link expired > Problem",
+)
+RESOLUTION = chunk(
+    "ticket-1",
+    "Hi Maria, thanks for reaching out. Reset links expire after 60 minutes; "
+    "I sent a new link to [EMAIL]. Requested links replace earlier ones.",
+    "ticket",
+    "Reset link expired > Resolution",
+)
+NOTES = chunk(
+    "ticket-1",
+    "Reset link expiry is 60 minutes in the admin console.",
+    "ticket",
+    "x > Internal notes",
+)
+
+
+def test_roles_come_from_the_source_type_flags() -> None:
+    assert role_of(ARTICLE) == AGENT
+    assert role_of(PROBLEM) == EXCLUDED  # the customer's words never answer
+    assert role_of(RESOLUTION) == RECORD
+    assert role_of(NOTES) == INTERNAL
+    when = chunk("pb-1", "A customer cannot sign in", "playbook", "Locked > When to use")
+    assert role_of(when) == EXCLUDED
+
+
+def test_a_case_record_keeps_only_its_general_clauses() -> None:
+    assert general_part("Hi Maria, thanks for reaching out.") == ""
+    assert general_part("I found two captures of 240.00 USD for INV-2291 and refunded one.") == ""
+    assert (
+        general_part("Annual plans are refunded within 30 days of the charge; refunded 420 USD.")
+        == "Annual plans are refunded within 30 days of the charge."
+    )
+    assert general_part("The invoices (1201, 1204, 1209) used an unmapped tax code.") == ""
+    assert general_part("Mapping the tax code and clicking Retry lets invoices sync.") == (
+        "Mapping the tax code and clicking Retry lets invoices sync."
+    )
+
+
+def test_the_agent_facing_source_leads_and_the_customers_words_never_appear() -> None:
+    question = "Why does the reset link say invalid or expired?"
+    picks = Selector().choose(question, [PROBLEM, RESOLUTION, ARTICLE]).picks
+    texts = [p.text for p in picks]
+    assert picks[0].passage == 2  # the article, though the ticket ranked higher
+    assert not any("this morning" in t or "Maria" in t or "[EMAIL]" in t for t in texts)
+    assert not any(t.startswith("See [") for t in texts)  # link-only sentences are skipped
+
+
+def test_internal_notes_never_open_an_answer() -> None:
+    picks = Selector().choose("reset link expiry minutes", [NOTES, ARTICLE]).picks
+    assert picks and picks[0].passage == 1
+
+
+def test_the_same_fact_is_not_said_twice() -> None:
+    twin = chunk("kb-3", "Reset links are valid for 60 minutes.")
+    picks = Selector().choose("How long are reset links valid?", [ARTICLE, twin]).picks
+    assert sum("valid for 60 minutes" in p.text for p in picks) == 1
+
+
+def test_a_dropped_sentence_is_never_used() -> None:
+    picks = Selector().choose("how long are reset links valid", [ARTICLE]).picks
+    assert (0, 0) in {(p.passage, p.position) for p in picks}
+    picks = Selector().select("how long are reset links valid", [ARTICLE], dropped={(0, 0)})
+    assert (0, 0) not in {(p.passage, p.position) for p in picks}
