@@ -29,6 +29,8 @@ def ingest(services: Services, paths: tuple[Path, ...], prune: bool, as_json: bo
         report = services.service.ingest(paths, prune=prune, progress=progress)
     for issue in report.issues:
         click.echo(f"error: {issue}", err=True)
+    for skip in report.skips:
+        click.echo(f"note: {skip}", err=True)
     if report.reconfigured:
         click.echo(
             "note: the chunking or embedding settings changed since the last ingest; every "
