@@ -24,6 +24,7 @@ from assistant.service import SupportService
 from assistant.settings import Settings
 from assistant.store import ChunkStore
 from assistant.suggestion_db import SqlSuggestionStore
+from assistant.webhooks import ZendeskWebhook
 from ingest.chunking import StructureChunker
 from ingest.sources import Limits
 from ingest.sources.registry import SOURCE_TYPES
@@ -131,3 +132,8 @@ class Services:
             deliveries=self.suggestion_store,
             writes=self.suggestion_store,
         )
+
+    @cached_property
+    def zendesk_webhook(self) -> ZendeskWebhook:
+        """The Zendesk webhook's secret, tolerance and API client (made on first use)."""
+        return ZendeskWebhook.from_settings(self.settings.zendesk)

@@ -33,6 +33,7 @@ from assistant.store import DerivedIndex
 from assistant.suggestion import AskRequest
 from assistant.types import Audience, DocumentState, Filters, Query, RetrievedChunk
 from assistant.uploads import Upload, parse_upload
+from assistant.webhooks import Delivery, WebhookOutcome, ZendeskWebhook
 from assistant.writes import Author, WriteLog, authorize
 from ingest.sync import Ingestor, Progress, SyncReport
 
@@ -268,6 +269,14 @@ class SupportService:
                 ErrorCode.BAD_INPUT,
                 f"{field}: '{unknown[0]}' is not one of {', '.join(self.source_types)}",
             )
+
+    # -- webhooks -----------------------------------------------------------------------------
+
+    def zendesk_event(self, webhook: ZendeskWebhook, delivery: Delivery) -> WebhookOutcome:
+        """A Zendesk webhook delivery (``assistant.webhooks``): verified (401 otherwise), then a
+        solved or closed ticket is read from Zendesk, redacted and ingested, once per event."""
+        ingestor = _needs(self.ingestor, "ingestion")
+        return webhook.handle(delivery, self.first_delivery, ingestor.ingest_documents)
 
 
 def _needs(part: T | None, what: str) -> T:

@@ -80,11 +80,44 @@ class SlackSettings(BaseSettings):
     channel_teams: dict[str, list[str]] = Field(default_factory=dict)
 
 
+class ZendeskSettings(BaseSettings):
+    """Zendesk Support (``KBASSIST_ZENDESK_*``): where its API is, the API user and token that
+    read solved tickets, and the secret that signs the webhook (``/v1/webhooks/zendesk`` is off
+    without one)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KBASSIST_ZENDESK_", env_file=".env", extra="ignore"
+    )
+
+    subdomain: str | None = Field(default=None, description="'acme' for acme.zendesk.com")
+    api_url: str | None = Field(
+        default=None, description="the API's base URL instead of https://SUBDOMAIN.zendesk.com"
+    )
+    email: str | None = Field(default=None, description="the API user (token authentication)")
+    api_token: SecretStr | None = None
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="the webhook's signing secret (Admin Center > Webhooks)"
+    )
+    product_field: str | None = Field(
+        default=None, description="id of the ticket custom field whose value is the product"
+    )
+    timestamp_tolerance_s: float = Field(default=300.0, gt=0, le=3600)
+    timeout_s: float = Field(default=10.0, gt=0, le=120)
+
+    @property
+    def base_url(self) -> str | None:
+        """``api_url``, or the subdomain's ``https://SUBDOMAIN.zendesk.com``; None when unset."""
+        if self.api_url:
+            return self.api_url.rstrip("/")
+        return f"https://{self.subdomain}.zendesk.com" if self.subdomain else None
+
+
 # The environment prefix of each settings model, for error messages that name the variable.
 ENV_PREFIXES = {
     "Settings": "KBASSIST_",
     "HttpSettings": "KBASSIST_",
     "SlackSettings": "KBASSIST_SLACK_",
+    "ZendeskSettings": "KBASSIST_ZENDESK_",
 }
 
 
@@ -155,6 +188,7 @@ class Settings(BaseSettings):
     # Channels, each in its own nested model (read from the same environment)
     http: HttpSettings = Field(default_factory=lambda: HttpSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
+    zendesk: ZendeskSettings = Field(default_factory=lambda: ZendeskSettings())
 
     @model_validator(mode="after")
     def _overlap_below_max(self) -> Settings:
