@@ -34,7 +34,7 @@ from assistant.suggestion import AskRequest
 from assistant.types import Audience, DocumentState, Filters, Query, RetrievedChunk
 from assistant.uploads import Upload, parse_upload
 from assistant.webhooks import Delivery, WebhookOutcome, ZendeskWebhook
-from assistant.writes import Author, WriteLog, authorize
+from assistant.writes import Author, WriteLog, authorize, sees
 from ingest.sync import Ingestor, Progress, SyncReport
 
 T = TypeVar("T")
@@ -257,10 +257,24 @@ class SupportService:
     # -- internals ----------------------------------------------------------------------------
 
     def _readable(self, suggestion_id: str, audience: Audience | None) -> Saved:
+        """The saved suggestion, if ``audience`` may read it: it sees what the asker saw, and
+        every passage the suggestion cites is still visible to it now (a document whose
+        visibility was narrowed after the suggestion was made takes its quotes with it)."""
         saved = self.suggestions.load(suggestion_id)
-        if saved is None or (audience is not None and not can_read(audience, saved.asker)):
+        if saved is None or (audience is not None and not self._may_read(saved, audience)):
             raise KbassistError(ErrorCode.NOT_FOUND, f"no suggestion with id '{suggestion_id}'")
         return saved
+
+    def _may_read(self, saved: Saved, audience: Audience) -> bool:
+        if not can_read(audience, saved.asker):
+            return False
+        if self.chunks is None:
+            return True
+        for doc_id in {c.doc_id for c in saved.record.suggestion.citations}:
+            state = self.chunks.document_state(doc_id)  # None: deleted since, nothing to guard
+            if state is not None and not sees(audience, state.visibility):
+                return False
+        return True
 
     def _check_source_types(self, given: Sequence[str], field: str) -> None:
         unknown = sorted(set(given) - set(self.source_types)) if self.source_types else []

@@ -97,3 +97,26 @@ def test_a_writer_within_its_teams_creates_and_replaces_and_is_audited(
     assert restore.author.startswith("key:") and "tier2-writer-key" not in restore.author
     hits = client.get("/v1/search", params={"q": "restores take two days"}, headers=TIER1)
     assert "kb-3" not in {hit["doc_id"] for hit in hits.json()}  # still tier2 only
+
+
+def test_a_saved_suggestion_follows_its_sources_narrowed_visibility(
+    client: httpx.Client, live: LiveServer
+) -> None:
+    body = "Invoices can be exported as CSV from the ledger export screen in one click."
+    title = "Export invoices as CSV"
+    public = upload(client, WRITER2, article("kb-96", "public", body, title=title))
+    assert public.status_code == 200, public.text
+    question = {"question": "How do I export invoices as CSV?"}
+    created = client.post("/v1/suggestions", json=question, headers=TIER1)
+    assert created.status_code == 201
+    sid = created.json()["id"]
+    assert "kb-96" in {c["doc_id"] for c in created.json()["citations"]}
+    assert client.get(f"/v1/suggestions/{sid}", headers=TIER1).status_code == 200
+    narrowed = upload(client, WRITER2, article("kb-96", "team:tier2", body, title=title))
+    assert narrowed.status_code == 200, narrowed.text
+    hidden = client.get(f"/v1/suggestions/{sid}", headers=TIER1)
+    assert hidden.status_code == 404  # its quotes of kb-96 are tier2's now
+    assert "ledger export" not in hidden.text
+    decide = {"action": "accept", "agent": "amelia"}
+    url = f"/v1/suggestions/{sid}/decision"
+    assert client.post(url, json=decide, headers=TIER1).status_code == 404
