@@ -6,12 +6,12 @@ than id, title and text are ignored. A passage whose text is empty is counted as
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from llama_index.core.schema import Document
 
 from ingest.model import IngestIssue, ParseResult
+from ingest.sources import jsonio
 from ingest.sources.fields import FieldError, as_id, as_text
 from ingest.sources.files import (
     Limits,
@@ -57,9 +57,9 @@ def _document(path: Path, line: str | None, limits: Limits) -> Document | None:
     if line is None:
         raise ValueError("not UTF-8 text")
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        record = jsonio.loads(line)
+    except jsonio.JsonError as exc:
+        raise ValueError(exc.message) from None
     if not isinstance(record, dict):
         raise ValueError("a collection line must be a JSON object")
     doc_id = as_id(record.get("id"))

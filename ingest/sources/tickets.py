@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from llama_index.core.schema import Document
 
 from ingest.model import IngestIssue, ParseResult
+from ingest.sources import jsonio
 from ingest.sources.fields import FieldError
 from ingest.sources.files import (
     Limits,
@@ -75,9 +75,9 @@ def parse_tickets_jsonl(path: Path, limits: Limits) -> ParseResult:
                 collector.issue("not UTF-8 text", number)
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                collector.issue(f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+                record = jsonio.loads(line)
+            except jsonio.JsonError as exc:
+                collector.issue(exc.message, number)
                 continue
             collector.add(record, number)
     except SourceError as exc:
@@ -110,16 +110,18 @@ def parse_tickets_csv(path: Path, limits: Limits) -> ParseResult:
         record: dict[str, Any] = dict(zip(columns, cells, strict=True))
         if record.get("comments", "").strip():
             try:
-                record["comments"] = json.loads(record["comments"])
-            except json.JSONDecodeError as exc:
-                collector.issue(f"is not a JSON array: {exc.msg}", line, "comments")
+                record["comments"] = jsonio.loads(record["comments"])
+            except jsonio.JsonError as exc:
+                collector.issue(f"is not a JSON array: {exc.message}", line, "comments")
                 continue
         collector.add(record, line)
     return collector.finish()
 
 
 def _rows(text: str, collector: _Collector) -> Iterator[tuple[int, list[str]]]:
-    """(first line, cells) for each non-blank CSV row; a CSV syntax error ends the file."""
+    """(first line, cells) for each non-blank CSV row. A row the CSV reader refuses (a cell over
+    the document size limit, say) fails alone, named by its line; the rows after it are read."""
+    _allow_fields_up_to(collector.limits.max_document_chars)
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1
     while True:
@@ -128,8 +130,18 @@ def _rows(text: str, collector: _Collector) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            collector.issue(f"invalid CSV: {exc}", reader.line_num)
-            return
+            collector.issue(f"invalid CSV: {exc}", start)
+            if reader.line_num < start:  # the reader made no progress: nothing more to read
+                return
+            start = reader.line_num + 1
+            continue
         if any(cell.strip() for cell in cells):
             yield start, cells
         start = reader.line_num + 1
+
+
+def _allow_fields_up_to(chars: int) -> None:
+    """Raise the csv module's cell limit (131,072 characters, process-wide) to the document
+    limit, so that a long ticket is read whole and only a larger cell is refused."""
+    if csv.field_size_limit() < chars:
+        csv.field_size_limit(chars)

@@ -17,7 +17,6 @@ pages); only its latest copy is read, and the others are counted as skipped.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.model import IngestIssue
+from ingest.sources import jsonio
 from ingest.sources.files import Limits, SourceError, read_text
 from ingest.sources.yamlio import locate
 from ingest.sources.zendesk_config import ZendeskConfig, config_file, load_config
@@ -55,12 +55,9 @@ def read_json(path: Path, limits: Limits) -> tuple[str, Any]:
     """The file's text and its parsed JSON; raises SourceError naming the line."""
     text = read_text(path, limits)
     try:
-        return text, json.loads(text)
-    except json.JSONDecodeError as exc:
-        issue = IngestIssue(str(path), f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno)
-        raise SourceError(issue) from exc
-    except RecursionError as exc:
-        raise SourceError(IngestIssue(str(path), "invalid JSON: nested too deeply")) from exc
+        return text, jsonio.loads(text)
+    except jsonio.JsonError as exc:
+        raise SourceError(IngestIssue(str(path), exc.message, exc.line)) from exc
 
 
 def records_of(data: Mapping[str, Any], key: str, path: Path) -> list[Any]:
