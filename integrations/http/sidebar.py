@@ -3,7 +3,9 @@
 ``GET /sidebar`` is the page (a help desk may pass ticket context as ``?subject=&description=
 &product=&tier=&question=&agent=``; the page then suggests right away). ``GET /sidebar/static/
 {name}`` serves only the page's own files, listed once at import: no path from the request ever
-reaches the file system. The page calls the JSON API (``/v1/suggestions``) on the same origin.
+reaches the file system. The page calls the JSON API (``/v1/suggestions``) on the same origin;
+``host.js`` is where that is decided, and the Zendesk app (``integrations/zendesk_app``) carries a
+copy of these files with its own adapter (see docs/zendesk.md).
 """
 
 from __future__ import annotations
