@@ -18,6 +18,8 @@ from assistant.errors import ErrorCode, KbassistError
 from ingest.sources import Limits
 from ingest.sources.registry import parse_file, parser_for, suffixes
 
+MAX_NAME_BYTES = 200  # well under every file system's 255
+
 
 @dataclass
 class Upload:
@@ -29,6 +31,13 @@ class Upload:
 def parse_upload(filename: str | None, data: BinaryIO, limits: Limits) -> Upload:
     """The documents in one uploaded file; BAD_INPUT naming every issue when it has any."""
     name = Path(filename or "").name
+    if len(name.encode()) > MAX_NAME_BYTES or any(ord(c) < 32 or c == "\x7f" for c in name):
+        shown = "".join(c if c.isprintable() else "?" for c in name[:60])
+        shown += "…" if len(name) > 60 else ""
+        raise KbassistError(
+            ErrorCode.BAD_INPUT,
+            f"file: the name '{shown}' is over {MAX_NAME_BYTES} bytes or has control characters",
+        )
     if not name or parser_for(Path(name)) is None:
         kinds = ", ".join(suffixes())
         raise KbassistError(

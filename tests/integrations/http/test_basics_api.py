@@ -58,7 +58,7 @@ def test_unknown_path_and_method_use_the_error_shape(client: httpx.Client) -> No
     missing = client.get("/v1/nothing-here", headers=TIER1)
     assert missing.status_code == 404 and error_of(missing)["code"] == "not_found"
     wrong = client.delete("/v1/search", headers=TIER1)
-    assert wrong.status_code == 405 and error_of(wrong)["code"] == "bad_input"
+    assert wrong.status_code == 405 and error_of(wrong)["code"] == "method_not_allowed"
 
 
 def test_a_body_over_the_limit_is_413(client: httpx.Client) -> None:

@@ -127,6 +127,27 @@ def test_an_unsupported_file_is_422(client: httpx.Client, name: str) -> None:
     assert error_of(response)["detail"].startswith("file:")
 
 
+@pytest.mark.parametrize(
+    "name", ["a" * 300 + ".md", "kb-1\x00.md", "kb\x011.md", "../" * 40 + "x" * 250 + ".md"]
+)
+def test_a_hostile_file_name_is_422_and_the_server_stays_up(
+    client: httpx.Client, name: str
+) -> None:
+    # a raw multipart body: clients percent-encode such names, an attacker need not
+    body = (
+        b"--b0undary\r\n"
+        + f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'.encode()
+        + b"Content-Type: text/markdown\r\n\r\n"
+        + GOOD_ARTICLE.encode()
+        + b"\r\n--b0undary--\r\n"
+    )
+    headers = {**WRITER2, "Content-Type": "multipart/form-data; boundary=b0undary"}
+    response = client.post("/v1/documents", content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert error_of(response)["detail"].startswith("file:")
+    assert client.get("/healthz").status_code == 200
+
+
 def test_an_upload_without_a_file_is_422(client: httpx.Client) -> None:
     response = client.post("/v1/documents", data={"other": "x"}, headers=WRITER2)
     assert response.status_code == 422
