@@ -39,7 +39,32 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.post("/zendesk", response_model=WebhookAnswer, responses=_RESPONSES)
+# The body is read raw (the signature covers its exact bytes); this documents what Zendesk sends.
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object"},
+                "examples": {
+                    "event": {
+                        "value": {
+                            "type": "zen:event-type:ticket.status_changed",
+                            "id": "cbe4028c-7239-495d-b020-f22348516046",
+                            "subject": "zen:ticket:5158",
+                            "detail": {"id": "5158", "status": "SOLVED"},
+                            "event": {"current": "SOLVED", "previous": "OPEN"},
+                        }
+                    },
+                    "trigger": {"value": {"ticket_id": "5158", "status": "Solved"}},
+                },
+            }
+        },
+    }
+}
+
+
+@router.post("/zendesk", response_model=WebhookAnswer, responses=_RESPONSES, openapi_extra=_BODY)
 async def zendesk_webhook(request: Request, services: ServicesDep) -> WebhookAnswer:
     """A Zendesk webhook: an event subscription's ticket event
     (``zen:event-type:ticket.status_changed``) or a trigger's JSON with ``ticket_id``.
