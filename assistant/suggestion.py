@@ -6,10 +6,12 @@ app all emit exactly these.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
+MAX_FILTER_VALUES = 20
+FilterValue = Annotated[str, StringConstraints(max_length=200)]
 ActionKind = Literal["escalate", "refund", "request_info", "link", "form", "macro", "other"]
 
 
@@ -77,9 +79,9 @@ class AskRequest(BaseModel):
     question: str | None = Field(default=None, max_length=4000)
     ticket: Ticket | None = None
     history: list[Turn] = Field(default_factory=list, max_length=50)
-    products: list[str] = Field(default_factory=list)
-    source_types: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    products: list[FilterValue] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    source_types: list[FilterValue] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    tags: list[FilterValue] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
 
     def text(self) -> str:
         """The text retrieval starts from: the question, or the ticket's subject and body."""

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from assistant.errors import ErrorCode, KbassistError
+from assistant.suggestion import MAX_FILTER_VALUES, FilterValue
 from assistant.types import Filters
 from integrations.http.deps import AudienceDep, ServiceDep, get_caller
 from integrations.http.schemas import ERRORS, SearchHit
@@ -18,7 +19,7 @@ router = APIRouter(
     responses=ERRORS,
 )
 
-Repeated = Annotated[list[str] | None, Query()]
+Repeated = Annotated[list[FilterValue] | None, Query(max_length=MAX_FILTER_VALUES)]
 
 
 @router.get("/search")
@@ -28,7 +29,8 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=2000, description="the query")],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
     source_type: Annotated[
-        list[str] | None, Query(description="a source type, e.g. article")
+        list[FilterValue] | None,
+        Query(description="a source type, e.g. article", max_length=MAX_FILTER_VALUES),
     ] = None,
     product: Repeated = None,
     tag: Repeated = None,

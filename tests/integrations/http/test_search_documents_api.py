@@ -152,3 +152,16 @@ def test_an_upload_without_a_file_is_422(client: httpx.Client) -> None:
     response = client.post("/v1/documents", data={"other": "x"}, headers=WRITER2)
     assert response.status_code == 422
     assert "body.file" in error_of(response)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"q": "x", "product": [f"p{i}" for i in range(21)]}, "query.product"),
+        ({"q": "x", "tag": ["t" * 201]}, "query.tag"),
+    ],
+)
+def test_filters_are_bounded(client: httpx.Client, params: dict[str, object], field: str) -> None:
+    response = client.get("/v1/search", params=params, headers=TIER1)  # type: ignore[arg-type]
+    assert response.status_code == 422
+    assert field in error_of(response)["detail"]

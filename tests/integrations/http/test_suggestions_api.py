@@ -172,6 +172,9 @@ def test_unknown_suggestion_is_404(client: httpx.Client) -> None:
         ({}, "question"),
         ({"question": "   "}, "question"),
         ({"question": "q", "source_types": ["article", "wiki"]}, "source_types: 'wiki'"),
+        ({"question": "q", "tags": [f"t{i}" for i in range(21)]}, "body.tags"),
+        ({"question": "q", "products": ["p" * 201]}, "body.products"),
+        ({"question": "q", "history": [{"text": "x"}] * 51}, "body.history"),
     ],
 )
 def test_a_bad_request_is_422_naming_the_field(
