@@ -35,10 +35,10 @@ from ingest.model import IngestIssue
 from ingest.sources import Limits, SourceOptions, read_sources
 from ingest.sources.identity import (
     locate_source,
+    moved_from,
+    record_moves,
     resolved_source,
-    rewrite_doc_hashes,
     under_any,
-    without_identity,
 )
 from ingest.steps import AccessFlags, EmbedStep
 
@@ -204,7 +204,8 @@ class Ingestor:
         done, total = 0, len(documents)
         for doc in documents:
             known = docs.docstore.get_document_hash(doc.id_)
-            old = self._relocation(docs, doc, known)
+            reconfigured = known is not None and known.startswith(_RECONFIGURED)
+            old = None if reconfigured else moved_from(docs.docstore, doc, known)
             if known == doc.hash or old is not None:
                 report.unchanged += 1
                 done += 1
@@ -216,7 +217,9 @@ class Ingestor:
                 report.added += 1
             else:
                 report.updated += 1
-        bases = self._relocate(docs, moved)
+        bases = record_moves(docs.docstore, self.store.collection, moved)
+        if moved:
+            docs.save()
         report.relocated = len(moved)
         if progress:
             progress(done, total)
@@ -234,36 +237,6 @@ class Ingestor:
             done += len(slab)
             if progress:
                 progress(done, total)
-        return bases
-
-    @staticmethod
-    def _relocation(docs: DocStoreFile, doc: Document, known: str | None) -> str | None:
-        """The stored ``source_path`` when ``doc`` differs from its stored self only there."""
-        if known is None or known == doc.hash or known.startswith(_RECONFIGURED):
-            return None
-        stored = docs.docstore.get_document(doc.id_, raise_error=False)
-        if stored is None or stored.get_content() != doc.get_content():
-            return None
-        if without_identity(stored.metadata) != without_identity(doc.metadata):
-            return None
-        return str(stored.metadata.get("source_path", ""))
-
-    def _relocate(self, docs: DocStoreFile, moved: list[tuple[Document, str]]) -> set[Path]:
-        """Rewrite the identity keys of moved documents: docstore entries and each chunk's
-        ``doc_hash`` (metadata only; nothing is embedded)."""
-        bases: set[Path] = set()
-        if not moved:
-            return bases
-        for doc, old in moved:
-            docs.docstore.add_documents([doc], allow_update=True)
-            docs.docstore.set_document_hash(doc.id_, doc.hash)
-            new = Path(str(doc.metadata.get("source_path", "")))
-            old_parts = Path(old).parts
-            if old and not Path(old).is_absolute() and new.parts[-len(old_parts) :] == old_parts:
-                bases.add(Path(*new.parts[: -len(old_parts)]))
-        hashes = {doc.id_: doc.hash for doc, _ in moved}
-        rewrite_doc_hashes(self.store.collection, hashes)
-        docs.save()
         return bases
 
     def _refresh_indexes(self, changed: bool) -> None:

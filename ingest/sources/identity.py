@@ -15,6 +15,8 @@ from typing import Any, cast
 
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import Metadata, Where
+from llama_index.core.schema import Document
+from llama_index.core.storage.docstore.types import BaseDocumentStore
 
 IDENTITY_KEYS = ("source_path",)  # fields that say where a document is, not what it says
 _BATCH = 500
@@ -22,6 +24,38 @@ _BATCH = 500
 
 def without_identity(metadata: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in metadata.items() if key not in IDENTITY_KEYS}
+
+
+def moved_from(docstore: BaseDocumentStore, doc: Document, known: str | None) -> str | None:
+    """The stored ``source_path`` when ``doc`` differs from its stored self (hash ``known``)
+    only in its identity keys; None when it is new, unchanged or changed."""
+    if known is None or known == doc.hash:
+        return None
+    stored = docstore.get_document(doc.id_, raise_error=False)
+    if stored is None or stored.get_content() != doc.get_content():
+        return None
+    if without_identity(stored.metadata) != without_identity(doc.metadata):
+        return None
+    return str(stored.metadata.get("source_path", ""))
+
+
+def record_moves(
+    docstore: BaseDocumentStore, collection: Collection, moved: list[tuple[Document, str]]
+) -> set[Path]:
+    """Rewrite the identity keys of moved documents (``(document, old source_path)``): their
+    docstore entries and each chunk's ``doc_hash``; metadata only, nothing is embedded. Returns
+    the folders that old relative paths were relative to."""
+    bases: set[Path] = set()
+    for doc, old in moved:
+        docstore.add_documents([doc], allow_update=True)
+        docstore.set_document_hash(doc.id_, doc.hash)
+        new = Path(str(doc.metadata.get("source_path", "")))
+        old_parts = Path(old).parts
+        if old and not Path(old).is_absolute() and new.parts[-len(old_parts) :] == old_parts:
+            bases.add(Path(*new.parts[: -len(old_parts)]))
+    if moved:
+        rewrite_doc_hashes(collection, {doc.id_: doc.hash for doc, _ in moved})
+    return bases
 
 
 def resolved_source(source: str) -> str:
