@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     MODEL_UNAVAILABLE = "model_unavailable"
     STORE_UNAVAILABLE = "store_unavailable"
     LLM_UNAVAILABLE = "llm_unavailable"
+    UPSTREAM_UNAVAILABLE = "upstream_unavailable"  # a service we call (Zendesk's API) failed
     CONFIG = "config"
     INTERNAL = "internal"
 
@@ -37,6 +38,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.MODEL_UNAVAILABLE: 503,
     ErrorCode.STORE_UNAVAILABLE: 503,
     ErrorCode.LLM_UNAVAILABLE: 503,
+    ErrorCode.UPSTREAM_UNAVAILABLE: 503,
     ErrorCode.CONFIG: 500,
     ErrorCode.INTERNAL: 500,
 }
@@ -48,6 +50,7 @@ EXIT_CODE: dict[ErrorCode, int] = {
     ErrorCode.MODEL_UNAVAILABLE: 5,
     ErrorCode.STORE_UNAVAILABLE: 5,
     ErrorCode.LLM_UNAVAILABLE: 5,
+    ErrorCode.UPSTREAM_UNAVAILABLE: 5,
 }
 
 

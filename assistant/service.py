@@ -59,6 +59,8 @@ class DeliveryLog(Protocol):
 
     def first_delivery(self, key: str, ttl_s: float) -> bool: ...
 
+    def forget_delivery(self, key: str) -> None: ...
+
 
 @dataclass(frozen=True)
 class Decided:
@@ -290,7 +292,13 @@ class SupportService:
         """A Zendesk webhook delivery (``assistant.webhooks``): verified (401 otherwise), then a
         solved or closed ticket is read from Zendesk, redacted and ingested, once per event."""
         ingestor = _needs(self.ingestor, "ingestion")
-        return webhook.handle(delivery, self.first_delivery, ingestor.ingest_documents)
+        deliveries = _needs(self.deliveries, "a delivery log")
+        return webhook.handle(
+            delivery,
+            self.first_delivery,
+            ingestor.ingest_documents,
+            forget=deliveries.forget_delivery,
+        )
 
 
 def _needs(part: T | None, what: str) -> T:

@@ -193,6 +193,11 @@ class SqlSuggestionStore:
             rows = conn.execute(query.order_by(DOCUMENT_WRITES.c.seq)).all()
         return [WriteRecord(**dict(row._mapping)) for row in rows]
 
+    def forget_delivery(self, key: str) -> None:
+        """Give a claimed delivery back (its handling failed): the next one is handled."""
+        with self._tx(write=True) as conn:
+            conn.execute(delete(DELIVERIES).where(DELIVERIES.c.key == key))
+
     def first_delivery(self, key: str, ttl_s: float) -> bool:
         """True the first time ``key`` is seen within ``ttl_s`` seconds (then it is kept until
         it expires), False for a re-delivery or a replay; expired keys are dropped."""

@@ -52,6 +52,7 @@ _TICKET_ID = re.compile(r"^[0-9]{1,20}$")
 
 Outcome = Literal["ingested", "unchanged", "ignored", "duplicate"]
 Claim = Callable[[str, float], bool]
+Forget = Callable[[str], None]
 Ingest = Callable[[list[Document]], SyncReport]
 
 
@@ -193,9 +194,16 @@ class ZendeskWebhook:
         return self._source
 
     def handle(
-        self, delivery: Delivery, claim: Claim, ingest: Ingest, now: datetime | None = None
+        self,
+        delivery: Delivery,
+        claim: Claim,
+        ingest: Ingest,
+        now: datetime | None = None,
+        forget: Forget | None = None,
     ) -> WebhookOutcome:
-        """Verify, read the event, and ingest a solved ticket once (see the module's doc)."""
+        """Verify, read the event, and ingest a solved ticket once (see the module's doc). When
+        anything fails after the delivery was claimed, the claims are given back (``forget``),
+        so that Zendesk's retry is handled rather than taken for a replay or a duplicate."""
         if self.secret is None:  # the route is off: it does not exist for anyone
             raise KbassistError(
                 ErrorCode.NOT_FOUND, "the Zendesk webhook is off (no signing secret configured)"
@@ -205,6 +213,18 @@ class ZendeskWebhook:
         replay_key = f"zendesk:signature:{signed}"
         if not claim(replay_key, 2 * self.tolerance_s + 60):
             raise _unauthorized("this signed request was already received (a replay)")
+        claimed = [replay_key]
+        try:
+            return self._handle(delivery, claim, ingest, claimed)
+        except Exception:
+            if forget is not None:
+                for key in claimed:
+                    forget(key)
+            raise
+
+    def _handle(
+        self, delivery: Delivery, claim: Claim, ingest: Ingest, claimed: list[str]
+    ) -> WebhookOutcome:
         event = parse_event(delivery.body, delivery.invocation_id)
         if event is None:
             return WebhookOutcome("ignored", "not a ticket event")
@@ -216,6 +236,8 @@ class ZendeskWebhook:
             return WebhookOutcome("ignored", f"ticket {tid} is not solved or closed", tid)
         if event.event_id and not claim(event.event_id, EVENT_TTL_S):
             return WebhookOutcome("duplicate", "this event was already handled", tid)
+        if event.event_id:
+            claimed.append(event.event_id)
         report = ingest([document])
         if not report.ok:
             issue = report.issues[0].message if report.issues else "the ingest failed"

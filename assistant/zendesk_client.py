@@ -30,7 +30,7 @@ class ZendeskApiError(KbassistError):
     the webhook)."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(ErrorCode.STORE_UNAVAILABLE, f"Zendesk API: {detail}")
+        super().__init__(ErrorCode.UPSTREAM_UNAVAILABLE, f"Zendesk API: {detail}")
 
 
 class TicketNotFound(KbassistError):

@@ -41,6 +41,7 @@ _FRIENDLY: dict[ErrorCode, str] = {
     ErrorCode.MODEL_UNAVAILABLE: "The knowledge base is unavailable right now; try again shortly.",
     ErrorCode.STORE_UNAVAILABLE: "The knowledge base is unavailable right now; try again shortly.",
     ErrorCode.LLM_UNAVAILABLE: "The answering model is unavailable right now; try again shortly.",
+    ErrorCode.UPSTREAM_UNAVAILABLE: "A service I rely on is unavailable now; try again shortly.",
 }
 _NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 _SORRY = "Sorry, something went wrong on my side. Please try again in a minute."

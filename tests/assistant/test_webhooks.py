@@ -68,6 +68,7 @@ class Recorder:
     def __init__(self) -> None:
         self.claimed: set[str] = set()
         self.ingested: list[Document] = []
+        self.broken = False
 
     def claim(self, key: str, ttl_s: float) -> bool:
         if key in self.claimed:
@@ -75,7 +76,12 @@ class Recorder:
         self.claimed.add(key)
         return True
 
+    def forget(self, key: str) -> None:
+        self.claimed.discard(key)
+
     def ingest(self, documents: list[Document]) -> SyncReport:
+        if self.broken:
+            raise KbassistError(ErrorCode.STORE_UNAVAILABLE, "the chunk store is unavailable")
         self.ingested.extend(documents)
         return SyncReport(added=len(documents))
 
@@ -115,7 +121,7 @@ def webhook(zendesk: FakeZendeskAPI) -> ZendeskWebhook:
 def handle(
     webhook: ZendeskWebhook, delivery: Delivery, log: Recorder, now: datetime = NOW
 ) -> WebhookOutcome:
-    return webhook.handle(delivery, log.claim, log.ingest, now=now)
+    return webhook.handle(delivery, log.claim, log.ingest, now=now, forget=log.forget)
 
 
 # -- signatures -------------------------------------------------------------------------------
@@ -272,12 +278,25 @@ def test_a_failure_at_zendesk_writes_nothing_and_the_retry_still_ingests(
     zendesk.fail("/api/v2/users/", 503)
     with pytest.raises(KbassistError) as caught:
         handle(webhook, zendesk_signed(status_changed(101, "SOLVED", "evt-9")), log)
-    assert caught.value.code is ErrorCode.STORE_UNAVAILABLE and caught.value.http_status == 503
+    assert caught.value.code is ErrorCode.UPSTREAM_UNAVAILABLE and caught.value.http_status == 503
     assert caught.value.detail == "Zendesk API: GET /api/v2/users/show_many.json answered 503"
     assert log.ingested == []
     zendesk.fail("/api/v2/users/", 0)
     retry = zendesk_signed(status_changed(101, "SOLVED", "evt-9"), NOW + timedelta(seconds=60))
     assert handle(webhook, retry, log).status == "ingested"
+
+
+def test_a_local_failure_after_the_claims_gives_them_back(webhook: ZendeskWebhook) -> None:
+    log = Recorder()
+    log.broken = True
+    delivery = zendesk_signed(status_changed(101, "SOLVED", "evt-10"))
+    with pytest.raises(KbassistError):
+        handle(webhook, delivery, log)
+    assert log.claimed == set()  # neither the signature nor the event is taken
+    log.broken = False
+    assert handle(webhook, delivery, log).status == "ingested"  # the very same delivery, again
+    with pytest.raises(KbassistError):  # ...and only now is it a replay
+        handle(webhook, delivery, log)
 
 
 def test_refused_credentials_are_named_without_the_token(zendesk: FakeZendeskAPI) -> None:
