@@ -58,8 +58,8 @@ class Selector:
     cover_ratio: float = 0.5  # a lower-ranked source leads only when it covers more than this
     agent_lead: float = 2.0  # places an agent-facing source is moved ahead of case records
     extra_sources: int = 1  # other sources that may add what the lead span lacks
-    per_source: int = 2
-    max_sentences: int = 4
+    per_source: int = 3  # sentences one source may give the answer
+    max_sentences: int = 5  # sentences of an answer (chosen on the dev items)
     greedy: bool = True
     max_docs: int = 5  # documents (in retrieval order) an answer may draw on
 
