@@ -35,6 +35,7 @@ from assistant.types import Audience, DocumentState, Filters, Query, RetrievedCh
 from assistant.uploads import Upload, parse_upload
 from assistant.webhooks import Delivery, WebhookOutcome, ZendeskWebhook
 from assistant.writes import Author, WriteLog, authorize, sees
+from ingest.sources import SourceOptions
 from ingest.sync import Ingestor, Progress, SyncReport
 
 T = TypeVar("T")
@@ -224,10 +225,15 @@ class SupportService:
         return Uploaded(upload, report)
 
     def ingest(
-        self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None
+        self,
+        paths: Sequence[Path],
+        prune: bool = False,
+        progress: Progress | None = None,
+        options: SourceOptions | None = None,
     ) -> SyncReport:
-        """Bring the store in line with files and folders (only what changed is embedded)."""
-        return _needs(self.ingestor, "ingestion").sync(list(paths), prune, progress)
+        """Bring the store in line with files and folders (only what changed is embedded);
+        ``options`` apply to every path, over each root's kbassist.yaml."""
+        return _needs(self.ingestor, "ingestion").sync(list(paths), prune, progress, options)
 
     def status(self) -> StoreStatus:
         """Documents and chunks per source type, and where the store is."""

@@ -72,10 +72,14 @@ class SourceOptions:
         return not any(fnmatchcase(relative, g) for g in self.exclude)
 
 
+# Blocks of kbassist.yaml that other readers take (ingest/sources/zendesk_config.py)
+READ_ELSEWHERE = frozenset({"zendesk"})
+
+
 def options_from(raw: Mapping[str, Any]) -> SourceOptions:
     """Options from a mapping (a ``kbassist.yaml`` or CLI values); raises FieldError."""
     known = {f.name for f in fields(SourceOptions)}
-    unknown = sorted(str(key) for key in raw if key not in known)
+    unknown = sorted(str(key) for key in raw if key not in known | READ_ELSEWHERE)
     if unknown:
         raise FieldError(unknown[0], f"is not a setting (known: {', '.join(sorted(known))})")
     kind = as_text(raw.get("type"), "type") or None

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from assistant.compose import Services
 from integrations.cli.progress import progress_bar
+from integrations.cli.source_options import pop_source_options, source_options
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Delete documents that disappeared from these paths.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the counts.")
+@source_options
 @click.pass_obj
-def ingest(services: Services, paths: tuple[Path, ...], prune: bool, as_json: bool) -> None:
+def ingest(
+    services: Services, paths: tuple[Path, ...], prune: bool, as_json: bool, **per_source: Any
+) -> None:
     """Ingest articles, playbooks, tickets and collections from PATHS.
 
     Only what changed is embedded again. Examples:
@@ -24,9 +29,14 @@ def ingest(services: Services, paths: tuple[Path, ...], prune: bool, as_json: bo
       kbassist ingest examples/kb
 
       kbassist ingest help-center/ playbooks/ tickets.jsonl --prune --json
+
+      kbassist ingest docs/ --base-url https://docs.example.com/ --visibility public
+
+    The per-source options apply to every path given, over each root's kbassist.yaml.
     """
+    options = pop_source_options(per_source)
     with progress_bar("Ingesting") as progress:
-        report = services.service.ingest(paths, prune=prune, progress=progress)
+        report = services.service.ingest(paths, prune=prune, progress=progress, options=options)
     for issue in report.issues:
         click.echo(f"error: {issue}", err=True)
     for skip in report.skips:

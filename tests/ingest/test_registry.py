@@ -33,7 +33,8 @@ def test_source_types_are_the_rows_and_the_model_re_exports_them() -> None:
 
 def test_every_suffix_has_one_parser() -> None:
     assert suffixes() == (
-        ".csv", ".htm", ".html", ".jsonl", ".markdown", ".md", ".rst", ".txt", ".yaml", ".yml",
+        ".csv", ".htm", ".html", ".json", ".jsonl", ".markdown", ".md", ".rst", ".txt", ".yaml",
+        ".yml",
     )  # fmt: skip
     claimed = [s for kind in TABLE for fmt in kind.formats for s in fmt.suffixes]
     assert sorted(claimed) == list(suffixes())

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from ingest.sources import SourceOptions, read_sources
-from ingest.sources.source_config import SourceConfigError, find_root, load_options
+from ingest.sources.source_config import (
+    SourceConfigError,
+    find_root,
+    load_options,
+    options_from,
+)
+from tests.ingest.zendesk_fixtures import copy_export
 
 PAGE = "---\ntitle: {title}\n---\nText of {title}.\n"
 
@@ -106,3 +112,19 @@ def test_a_root_without_kbassist_yaml_reads_as_before(tmp_path: Path) -> None:
     write(kb, "a.md", "---\nid: kb-1\ntitle: A\n---\nText.\n")
     (doc,) = read_sources([kb]).documents
     assert (doc.id_, doc.metadata["source_type"], doc.metadata["url"]) == ("kb-1", "article", "")
+
+
+def test_a_zendesk_block_is_left_to_the_zendesk_reader() -> None:
+    options = options_from({"base_url": "https://docs.example.com/", "zendesk": {"x": 1}})
+    assert options.base_url == "https://docs.example.com/"
+
+
+def test_a_zendesk_block_in_kbassist_yaml_maps_segments_when_a_folder_is_read(
+    tmp_path: Path,
+) -> None:
+    config = "zendesk:\n  user_segments:\n    360000777001: team:tier2\n"
+    root = copy_export(tmp_path, config)
+    result = read_sources([root / "help_center"])
+    assert result.issues == []
+    visibility = {doc.metadata["visibility"] for doc in result.documents}
+    assert "team:tier2" in visibility  # the segmented article, from the root's kbassist.yaml
