@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from assistant.answerers import AnswerContext
 from assistant.answerers.common import citation_for, next_actions
-from assistant.answerers.confidence import ConfidenceModel
+from assistant.answerers.confidence import Confidence, ConfidenceModel
 from assistant.answerers.reply import ReplyTemplate, ReplyWriter
 from assistant.answerers.selection import Pick, Selector
 from assistant.retrieval import RetrievedChunk
 from assistant.retrieval.hybrid import Staleness
 from assistant.suggestion import Citation, Suggestion
-from ingest.sources.registry import flags_of
 
 __all__ = ["NO_COVERAGE", "ExtractiveAnswerer", "ReplyTemplate"]
 
@@ -26,18 +25,16 @@ class ExtractiveAnswerer:
 
     def __init__(
         self,
-        confidence: ConfidenceModel | None = None,
+        confidence: Confidence | None = None,
         reply: ReplyTemplate | None = None,
         selector: Selector | None = None,
         staleness: Staleness | None = None,
-        playbook_depth: int = 5,
     ) -> None:
-        self.confidence = confidence or ConfidenceModel()
+        self.confidence: Confidence = confidence or ConfidenceModel()
         self.selector = selector or Selector()
         self.reply = ReplyWriter(reply or ReplyTemplate(), self.selector)
         # every chunk of a stale document, siblings the Assistant added included
         self.staleness = staleness or Staleness()
-        self.playbook_depth = playbook_depth  # playbooks among this many top documents count
 
     def answer(self, context: AnswerContext, passages: list[RetrievedChunk]) -> Suggestion:
         self.staleness.flag(passages)
@@ -65,7 +62,9 @@ class ExtractiveAnswerer:
             citation_for(n, chunk, self._quote(picks, rank, chunk))
             for (n, chunk), rank in zip(cited, order, strict=True)
         ]
-        actions = next_actions(cited + self._playbook_extras(passages, order, citations))
+        # Only the actions of quoted steps here: the Assistant's playbook matcher decides which
+        # playbook's actions a suggestion carries (``answerers.playbooks``).
+        actions = next_actions(cited)
         return Suggestion(
             answer=" ".join(sentences),
             citations=citations,
@@ -80,23 +79,3 @@ class ExtractiveAnswerer:
     @staticmethod
     def _quote(picks: list[Pick], rank: int, chunk: RetrievedChunk) -> str:
         return " ".join(p.text for p in picks if p.passage == rank) or chunk.text
-
-    def _playbook_extras(
-        self, passages: list[RetrievedChunk], order: list[int], citations: list[Citation]
-    ) -> list[tuple[int, RetrievedChunk]]:
-        """Step chunks (with actions) of the playbooks among the top retrieved documents that
-        were not quoted: they become citations too, so every next action points at its step."""
-        top_docs = list(dict.fromkeys(c.doc_id for c in passages))[: self.playbook_depth]
-        playbooks = {c.doc_id for c in passages if flags_of(c.source_type).expand_steps}
-        playbooks &= set(top_docs)
-        extras: list[tuple[int, RetrievedChunk]] = []
-        for rank, chunk in enumerate(passages):
-            if rank in order or chunk.doc_id not in playbooks:
-                continue
-            actions = chunk.metadata.get("actions")
-            if not actions or actions == "[]":  # a step without an action
-                continue
-            index = len(citations) + 1
-            citations.append(citation_for(index, chunk))
-            extras.append((index, chunk))
-        return extras
