@@ -34,6 +34,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, InterfaceError, OperationalError
@@ -47,6 +48,7 @@ from assistant.types import Audience
 from assistant.writes import WriteRecord
 
 BUSY_TIMEOUT_S = 30.0
+_MIGRATING = threading.Lock()  # one migration at a time in this process (see _create_schema)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -237,9 +239,14 @@ class SqlSuggestionStore:
             ) from exc
 
     def _create_schema(self) -> None:
-        with self._schema_lock:
+        """Migrate once per store; stores of one process take turns (Alembic runs its env.py
+        under the import lock, so two threads migrating at once could deadlock on it and a
+        database lock), and PostgreSQL servers serialise processes with an advisory lock."""
+        with self._schema_lock, _MIGRATING:
             if not self._schema_ready:
                 with self._tx(write=True, schema=False) as conn:
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 7413})
                     migrations.upgrade(conn)
                 self._schema_ready = True
 
