@@ -18,7 +18,7 @@ from assistant.assist import Assistant
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.retrieval import Retriever
 from assistant.retrieval.dense import DenseRetriever
-from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever, Staleness
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.service import SupportService
 from assistant.settings import Settings
@@ -80,7 +80,11 @@ class Services:
             "bm25": self.lexical,
             "bm25_window": self.window_lexical,
         }
-        return HybridRetriever(rankers, hydrate=self.store.hydrate)
+        return HybridRetriever(
+            rankers,
+            hydrate=self.store.hydrate,
+            stale_record_days=self.settings.stale_ticket_days,
+        )
 
     @cached_property
     def answerability(self) -> AnswerabilityModel:
@@ -92,7 +96,9 @@ class Services:
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(self.answerability)
+        return ExtractiveAnswerer(
+            self.answerability, staleness=Staleness(self.settings.stale_ticket_days)
+        )
 
     @cached_property
     def answerer(self) -> Answerer:

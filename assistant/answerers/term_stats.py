@@ -25,10 +25,7 @@ class Bm25TermStats:
         self._n = 0
 
     def _load(self) -> None:
-        # TODO(lead): LexicalIndex could expose this itself (document_frequency); until then the
-        # loaded bm25s model is read under the index's own lock.
-        with self.index._lock:
-            retriever = self.index._ensure_loaded()
+        retriever = self.index.loaded()
         if retriever is self._source:
             return
         self._source = retriever

@@ -84,6 +84,12 @@ class LexicalIndex:
         built = self.path / GENERATION_FILE
         return built.exists() and built.read_text().strip() == read_generation(self.data_dir)
 
+    def loaded(self) -> BM25Retriever | None:
+        """The BM25 model of the store's current generation (loaded once per generation), for
+        what else reads the index (document frequencies); None before the first build."""
+        with self._lock:
+            return self._ensure_loaded()
+
     def _ensure_loaded(self) -> BM25Retriever | None:
         generation = read_generation(self.data_dir)
         if self._loaded_generation == generation:
