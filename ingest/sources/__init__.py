@@ -67,7 +67,7 @@ __all__ = [
     "suffixes",
 ]
 
-_IGNORED_NAMES = ("readme", "license", "source", "original")
+_IGNORED_NAMES = ("readme", "license", "licence", "source", "original")
 DOCS_SUFFIXES = (".md", ".markdown", ".mdx")
 SECTION_PAGE = "_index"
 log = logging.getLogger(__name__)
@@ -103,11 +103,16 @@ def read_sources(
 
 
 def ignored(path: Path) -> bool:
-    """Names a walk skips: hidden or private (``.``/``_``) and README/LICENSE/SOURCE/ORIGINAL."""
+    """Names a walk skips: hidden or private (``.``/``_``), and notice files: a file named
+    README, LICENSE, SOURCE or ORIGINAL (any case, any suffix, or followed by ``_``, as in
+    ``ORIGINAL_DATA_README.md``). A name that merely starts with those letters
+    (``licensed-seats.md``, ``source-of-funds.md``) is content, and read."""
     name = path.name
     if name.startswith((".", "_")):
         return True
-    return path.is_file() and name.lower().startswith(_IGNORED_NAMES)
+    stem = name.split(".", 1)[0].lower()
+    notice = any(stem == word or stem.startswith(word + "_") for word in _IGNORED_NAMES)
+    return path.is_file() and notice
 
 
 def _skipped_in(path: Path, root: SourceRoot, result: SourceResult) -> bool:

@@ -74,6 +74,14 @@ def test_hidden_private_and_notice_files_are_ignored(tmp_path: Path) -> None:
     assert result.issues == []
 
 
+def test_names_that_only_start_like_a_notice_are_read(tmp_path: Path) -> None:
+    names = ("licensed-seats", "source-of-funds", "original-receipt", "readmeter")
+    for name in names:
+        put(tmp_path, f"{name}.md", article(f"kb-{name}"))
+    result = read_sources([tmp_path])
+    assert sorted(d.id_ for d in result.documents) == sorted(f"kb-{n}" for n in names)
+
+
 def test_unsupported_file_type_is_reported(tmp_path: Path) -> None:
     put(tmp_path, "notes.pdf", "hello")
     issue = read_sources([tmp_path]).issues[0]
