@@ -40,7 +40,7 @@ from ingest.sources.identity import (
     resolved_source,
     under_any,
 )
-from ingest.steps import AccessFlags, EmbedStep
+from ingest.steps import AccessFlags, EmbedStep, SafeLinks
 
 CONFIG_FILE = "ingest-config.json"
 _RECONFIGURED = "reconfigured:"  # prefix of a document hash: due for re-chunking
@@ -183,7 +183,7 @@ class Ingestor:
 
     def _pipeline(self, docs: DocStoreFile) -> IngestionPipeline:
         return IngestionPipeline(
-            transformations=[self.chunker, AccessFlags(), EmbedStep(self.embedder)],
+            transformations=[SafeLinks(), self.chunker, AccessFlags(), EmbedStep(self.embedder)],
             docstore=docs.docstore,
             vector_store=self.store.vector_store,
             docstore_strategy=DocstoreStrategy.UPSERTS,
