@@ -19,7 +19,17 @@ class YamlError(ValueError):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings, so that a bad date is a field error, not a crash."""
+    """SafeLoader that leaves dates as strings, so that a bad date is a field error, not a crash,
+    and refuses aliases: ``*name`` references are what make a few hundred bytes expand to
+    gigabytes ("billion laughs"), and a knowledge-base file never needs them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not accepted", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _Loader.add_constructor(

@@ -193,3 +193,26 @@ def test_yaml_that_is_not_a_mapping_is_reported(tmp_path: Path) -> None:
 def test_invalid_review_date_is_reported(tmp_path: Path) -> None:
     issue = only_issue(parse(tmp_path, PLAYBOOK.replace("2026-11-01", "next year")))
     assert (issue.field, issue.line) == ("review_by", 6)
+
+
+BILLION_LAUGHS = """\
+id: pb-lol
+title: Laughs
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+steps:
+  - text: Laugh.
+"""
+
+
+def test_yaml_aliases_are_refused_so_nothing_expands(tmp_path: Path) -> None:
+    path = tmp_path / "pb-lol.yaml"
+    path.write_text(BILLION_LAUGHS)
+    result = parse_playbook(path, Limits())
+    assert result.documents == []
+    [issue] = result.issues
+    assert "aliases (*a) are not accepted" in issue.message and issue.line == 4
