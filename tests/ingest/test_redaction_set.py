@@ -1,13 +1,13 @@
 """Measures the redactor on the seeded synthetic ticket set: recall and precision per kind.
 
-Recall: the share of planted values that no longer appear in the output (names: as a whole word,
-in any case). Precision: the share of placeholders of a kind whose replaced text overlaps a
-planted value of that kind. Every distractor must come through unchanged.
+Recall: the share of planted values none of whose letters or digits is left in the output (a
+placeholder of some kind replaced each of them). Precision: the share of placeholders of a kind
+whose replaced text overlaps a planted value of that kind. Every distractor must come through
+unchanged.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
@@ -22,11 +22,12 @@ MIN_PHONE_RECALL = 0.98
 MIN_PRECISION = 0.98
 
 
-def _still_there(value: str, kind: str, output: str) -> bool:
-    if kind == "name":
-        words = r"\s+".join(re.escape(word) for word in value.split())
-        return re.search(rf"(?<!\w){words}(?!\w)", output, re.IGNORECASE) is not None
-    return value in output
+def _leaked(planted: Planted, text: str, spans: list[PiiSpan]) -> bool:
+    """Whether any letter or digit of the planted value is outside every placeholder's span."""
+    return any(
+        text[index].isalnum() and not any(span.start <= index < span.end for span in spans)
+        for index in range(planted.start, planted.end)
+    )
 
 
 def _overlaps(span: PiiSpan, start: int, end: int) -> bool:
@@ -53,11 +54,10 @@ class _Tally:
         self.false_hits: list[str] = []
 
     def add(self, case: Case) -> None:
-        result = redact(case.text, case.names)
         spans = find_pii(case.text, case.names)
         for planted in case.pii:
             self.planted[planted.kind] += 1
-            if not _still_there(planted.value, planted.kind, result.text):
+            if not _leaked(planted, case.text, spans):
                 self.gone[planted.kind] += 1
             else:
                 self.misses.append(f"{planted.kind}: {planted.value!r}")
