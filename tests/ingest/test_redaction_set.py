@@ -124,6 +124,23 @@ def test_set_plants_every_kind(cases: list[Case]) -> None:
     assert all(kinds[kind] >= 100 for kind in KINDS), kinds
 
 
+def test_set_plants_the_formats_that_slipped_through(cases: list[Case]) -> None:
+    values = [(planted.kind, planted.value) for case in cases for planted in case.pii]
+    looks = [(d.kind, d.value) for case in cases for d in case.distractors]
+    wanted = {
+        "quoted e-mail": lambda kind, value: kind == "email" and value.startswith('"'),
+        "e-mail at an address literal": lambda kind, value: kind == "email" and "@[" in value,
+        "phone with a slash": lambda kind, value: kind == "phone" and "/" in value,
+        "card grouped with dots": lambda kind, value: kind == "card" and "." in value,
+        "four-part version": lambda kind, value: kind in ("version4", "vversion"),
+        "the bill": lambda kind, value: kind == "word" and value.lower().endswith(" bill"),
+    }
+    found = {
+        label: sum(test(*item) for item in (*values, *looks)) for label, test in wanted.items()
+    }
+    assert all(count >= 5 for count in found.values()), found
+
+
 def test_planted_spans_hold_their_values(cases: list[Case]) -> None:
     for case in cases:
         for planted in (*case.pii, *case.distractors):
