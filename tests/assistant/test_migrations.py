@@ -70,6 +70,7 @@ def test_a_new_database_gets_the_whole_schema_once(tmp_path: Path) -> None:
         "suggestions",
         "decisions",
         "deliveries",
+        "document_writes",
         "alembic_version",
     }
 
