@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answerers.confidence import stems
 from assistant.answerers.conflicts import claims, find_conflicts
+from assistant.answerers.leading import LeadRule, opening
 from assistant.answerers.roles import AGENT, EXCLUDED, INTERNAL, LEADS, role_of, sentences_of
 from assistant.retrieval import RetrievedChunk
 
@@ -46,6 +47,8 @@ class _Source:
     role: str
     sentences: list[str]
     stems: list[frozenset[str]]
+    score: float = 0.0  # its document's fused retrieval score
+    dense: float = 0.0  # its document's dense similarity to the question
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Selector:
     max_sentences: int = 5  # sentences of an answer (chosen on the dev items)
     greedy: bool = True
     max_docs: int = 5  # documents (in retrieval order) an answer may draw on
+    lead: LeadRule = field(default_factory=LeadRule)  # which source opens the answer (``leading``)
 
     def choose(self, question: str, passages: Sequence[RetrievedChunk]) -> Choice:
         """The answer's sentences, after settling quantity conflicts between the sentences
@@ -171,13 +175,23 @@ class Selector:
         best: dict[int, float] = {}
         for score, source, _ in chosen:
             best[source.index] = max(best.get(source.index, 0.0), score)
+        lead = self.lead.choose(sources, LEADS, (AGENT,), best, wanted)
+        if lead is not None and lead.index not in best:  # it leads with its best sentence
+            if len(chosen) >= self.max_sentences:
+                dropped_source = chosen.pop()[1].index
+                if not any(c[1].index == dropped_source for c in chosen):
+                    del best[dropped_source]
+            chosen.append((0.0, lead, opening(lead, wanted)))
+            best[lead.index] = 0.0
         by_index = {source.index: source for _, source, _ in chosen}
-        leadable = {i: v for i, v in best.items() if by_index[i].role in LEADS}
-        top = max(leadable.values(), default=0.0)
-        leads = [i for i, v in leadable.items() if v >= self.cover_ratio * top]
-        lead = min(leads, key=lambda i: (self._place(by_index[i]), -best[i]), default=None)
         order = sorted(
-            best, key=lambda i: (i != lead, by_index[i].role == INTERNAL, by_index[i].rank, i)
+            best,
+            key=lambda i: (
+                i != (lead.index if lead else None),
+                by_index[i].role == INTERNAL,
+                by_index[i].rank,
+                i,
+            ),
         )
         return [
             Pick(source.index, pos, source.sentences[pos])
@@ -210,6 +224,8 @@ class Selector:
                     role,
                     sentences,
                     [frozenset(stems(s)) if s else frozenset() for s in sentences],
+                    chunk.score,
+                    chunk.signals.get("dense", 0.0),
                 )
             )
         return out

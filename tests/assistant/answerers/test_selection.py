@@ -85,3 +85,32 @@ def test_a_dropped_sentence_is_never_used() -> None:
     assert (0, 0) in {(p.passage, p.position) for p in picks}
     picks = Selector().select("how long are reset links valid", [ARTICLE], dropped={(0, 0)})
     assert (0, 0) not in {(p.passage, p.position) for p in picks}
+
+
+def scored(base: RetrievedChunk, score: float, dense: float) -> RetrievedChunk:
+    return RetrievedChunk(
+        base.chunk_id, base.doc_id, base.text, base.metadata, score, signals={"dense": dense}
+    )
+
+
+def test_an_agent_facing_source_leads_unless_retrieval_puts_a_case_far_above_it() -> None:
+    question = "Why does the reset link say invalid or expired?"
+    close = [scored(PROBLEM, 4.0, 0.7), scored(RESOLUTION, 4.0, 0.7), scored(ARTICLE, 3.0, 0.6)]
+    assert Selector().choose(question, close).picks[0].passage == 2  # the article
+    far = [scored(PROBLEM, 11.0, 0.8), scored(RESOLUTION, 11.0, 0.8), scored(ARTICLE, 2.0, 0.5)]
+    picks = Selector().choose(question, far).picks
+    assert picks[0].passage == 1  # the ticket's resolution, never its customer's words
+    assert "Requested links replace earlier ones." in picks[0].text
+    assert any(p.passage == 2 for p in picks)  # the article still adds what it says
+
+
+def test_the_best_retrieved_article_leads_not_the_one_sharing_most_words() -> None:
+    question = "How long before a password reset link for invoices expires on mobile?"
+    wordy = chunk(
+        "kb-9",
+        "How long a password reset link for invoices lasts on mobile before it expires varies.",
+    )
+    passages = [scored(ARTICLE, 6.0, 0.7), scored(wordy, 1.0, 0.4)]
+    picks = Selector().choose(question, passages).picks
+    assert picks[0].passage == 0
+    assert "60 minutes" in picks[0].text
