@@ -1,15 +1,16 @@
-"""Write the Zendesk app's copy of the sidebar: ``python integrations/zendesk_app/sync_assets.py``.
+"""Build the Zendesk app package: ``kbassist zendesk-app DEST`` (or ``build(dest)``).
 
-A Zendesk app is the static files of its package, so the app carries the sidebar page of
-``integrations/http/static``: the same scripts and styles, and ``assets/iframe.html``, which is
-``sidebar.html`` with local paths, the vendored ZAF SDK loaded before ``host.js`` (so the Zendesk
-adapter is chosen) and a Content-Security-Policy that lets the page itself make no network call
-(every call to kbassist goes through the ZAF client). A test fails while the copies differ.
+A Zendesk app is the static files of its package. This folder holds the app's own files
+(``manifest.json``, ``translations/``, the vendored ZAF SDK and the logos); the sidebar page comes
+from ``integrations/http/static`` when the package is built, so it is never kept twice:
+``assets/iframe.html`` is ``sidebar.html`` with local paths, the ZAF SDK loaded before ``host.js``
+(so the Zendesk adapter is chosen) and a Content-Security-Policy that lets the page itself make no
+network call (every call to kbassist goes through the ZAF client).
 """
 
 from __future__ import annotations
 
-import sys
+import shutil
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent
@@ -40,21 +41,22 @@ def iframe_page(sidebar_html: str) -> str:
     return _replace_once(page, host, f'<script src="{SDK}" defer></script>\n  {host}')
 
 
-def expected() -> dict[str, bytes]:
-    """What the app's assets must hold of the sidebar, by file name."""
+def sidebar_assets() -> dict[str, bytes]:
+    """The sidebar's files the app carries, and its iframe page, by file name."""
     files = {name: (STATIC / name).read_bytes() for name in COPIED}
     files[PAGE] = iframe_page((STATIC / "sidebar.html").read_text(encoding="utf-8")).encode()
     return files
 
 
-def main() -> int:
-    for name, content in expected().items():
-        target = ASSETS / name
-        if not target.exists() or target.read_bytes() != content:
-            target.write_bytes(content)
-            print(f"updated {target.relative_to(APP.parent.parent)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def build(dest: Path) -> Path:
+    """Write the whole app package to ``dest`` (a new or empty folder); returns ``dest``, ready
+    to zip with ``manifest.json`` at the top."""
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest} is not empty")
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(APP / "manifest.json", dest / "manifest.json")
+    shutil.copytree(APP / "translations", dest / "translations")
+    shutil.copytree(ASSETS, dest / "assets")
+    for name, content in sidebar_assets().items():
+        (dest / "assets" / name).write_bytes(content)
+    return dest

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from fastapi import FastAPI
 
+from integrations.zendesk_app.package import build
 from tests.integrations.http.conftest import LiveServer, running
 from tests.integrations.http.fake_zendesk import Forwarded, ZendeskState, fake_zendesk
 
@@ -85,8 +86,9 @@ class Zendesk:
 
 
 @pytest.fixture(scope="module")
-def zendesk(live: LiveServer) -> Iterator[Zendesk]:
-    app = fake_zendesk(live.base_url, API_KEY)
+def zendesk(live: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zendesk]:
+    package = build(tmp_path_factory.mktemp("zendesk") / "app")
+    app = fake_zendesk(live.base_url, API_KEY, package)
     with running(app) as url:
         port = url.rsplit(":", 1)[1]
         yield Zendesk(url, f"http://localhost:{port}/agent", app)

@@ -4,28 +4,32 @@ settings and their labels, the iframe page and its assets, the vendored ZAF SDK 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
+from integrations.cli import cli
+from integrations.zendesk_app.package import build
 
 APP = Path(__file__).resolve().parents[3] / "integrations" / "zendesk_app"
-ASSETS = APP / "assets"
+ASSETS = APP / "assets"  # the app's own files (the SDK, the logos)
 
 
-def load_sync() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sync_assets", APP / "sync_assets.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package as ``kbassist zendesk-app DEST`` writes it."""
+    dest = tmp_path_factory.mktemp("zendesk") / "app"
+    result = CliRunner().invoke(cli, ["zendesk-app", str(dest), "--zip"])
+    assert result.exit_code == 0, result.output
+    return dest
 
 
 def manifest() -> dict[str, Any]:
@@ -33,15 +37,21 @@ def manifest() -> dict[str, Any]:
     return found
 
 
-def test_the_app_is_a_private_ticket_sidebar_app_whose_page_is_in_the_package() -> None:
+def test_the_app_is_a_private_ticket_sidebar_app_whose_page_is_in_the_package(
+    package: Path,
+) -> None:
     m = manifest()
     assert m["frameworkVersion"] == "2.0" and m["private"] is True
     assert {"name", "email", "url"} <= set(m["author"])
     location = m["location"]["support"]["ticket_sidebar"]
     assert location["url"] == "assets/iframe.html"
-    assert (APP / location["url"]).is_file()
+    assert (package / location["url"]).is_file()
     for logo in ("logo.png", "logo-small.png"):
-        assert (ASSETS / logo).read_bytes().startswith(b"\x89PNG"), logo
+        assert (package / "assets" / logo).read_bytes().startswith(b"\x89PNG"), logo
+    with zipfile.ZipFile(f"{package}.zip") as archive:
+        assert {"manifest.json", "assets/iframe.html", "translations/en.json"} <= set(
+            archive.namelist()
+        )
 
 
 def test_the_kbassist_url_and_a_secure_api_key_are_the_settings() -> None:
@@ -63,20 +73,27 @@ def test_every_setting_has_a_label_and_help_text() -> None:
         assert labels["label"].strip() and labels["helpText"].strip(), parameter["name"]
 
 
-def test_the_app_carries_the_sidebar_as_it_is() -> None:
-    """Run ``python integrations/zendesk_app/sync_assets.py`` after changing the sidebar."""
-    for name, content in load_sync().expected().items():
-        assert (ASSETS / name).read_bytes() == content, f"assets/{name} differs from the sidebar"
+def test_the_app_carries_the_sidebar_as_it_is(package: Path) -> None:
+    static = APP.parent / "http" / "static"
+    for name in ("sidebar.js", "host.js", "markdown.js", "sidebar.css"):
+        assert (package / "assets" / name).read_bytes() == (static / name).read_bytes(), name
+    assert not (APP / "assets" / "sidebar.js").exists()  # built, never kept twice
 
 
-def test_the_page_loads_only_its_own_files_sdk_first_and_may_call_nothing() -> None:
-    page = (ASSETS / "iframe.html").read_text(encoding="utf-8")
+def test_a_package_is_not_written_over_another(package: Path) -> None:
+    result = CliRunner().invoke(cli, ["zendesk-app", str(package)])
+    assert result.exit_code == 2 and "is not empty" in result.output
+
+
+def test_the_page_loads_only_its_own_files_sdk_first_and_may_call_nothing(package: Path) -> None:
+    page = (package / "assets" / "iframe.html").read_text(encoding="utf-8")
     loaded = re.findall(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"', page)
     assert loaded == ["sidebar.css", "markdown.js", "zaf_sdk.js", "host.js", "sidebar.js"]
-    assert all((ASSETS / name).is_file() for name in loaded)
+    assets = package / "assets"
+    assert all((assets / name).is_file() for name in loaded)
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
     assert csp and "connect-src 'none'" in csp.group(1) and "default-src 'none'" in csp.group(1)
-    for path in sorted(ASSETS.iterdir()):
+    for path in sorted(assets.iterdir()):
         if path.suffix in (".html", ".js", ".css"):
             code = re.sub(
                 r"/\*.*?\*/|^\s*//.*$", "", path.read_text(encoding="utf-8"), flags=re.S | re.M
@@ -106,7 +123,7 @@ ZCLI_ENV = ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN")
     "it needs npx, the network and ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN",
 )
 def test_zendesk_validates_the_package(tmp_path: Path) -> None:
-    app = shutil.copytree(APP, tmp_path / "zendesk_app")  # zcli writes tmp/ into the app folder
+    app = build(tmp_path / "zendesk_app")  # zcli writes tmp/ into the app folder
     done = subprocess.run(
         ["npx", "--yes", "@zendesk/zcli@1.0.1", "apps:validate", str(app)],
         capture_output=True, text=True, timeout=300, check=False,

@@ -24,7 +24,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 HERE = Path(__file__).resolve().parent
-PACKAGE = HERE.parents[3] / "integrations" / "zendesk_app"
 PLACEHOLDER = "{{setting.api_key}}"
 _TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 
@@ -46,14 +45,15 @@ class ZendeskState:
     forwarded: list[Forwarded] = field(default_factory=list)
 
 
-def _asset(name: str) -> Response:
-    path = PACKAGE / "assets" / name
+def _asset(package: Path, name: str) -> Response:
+    path = package / "assets" / name
     if "/" in name or not path.is_file():
         return JSONResponse({"error": f"no asset {name}"}, status_code=404)
     return FileResponse(path, media_type=_TYPES.get(path.suffix, "application/octet-stream"))
 
 
-def fake_zendesk(kbassist_url: str, api_key: str) -> FastAPI:
+def fake_zendesk(kbassist_url: str, api_key: str, package: Path) -> FastAPI:
+    """The stand-in, serving the app ``package`` (as ``kbassist zendesk-app`` builds it)."""
     app = FastAPI()
     state = ZendeskState(api_key)
     app.state.zendesk = state
@@ -66,11 +66,11 @@ def fake_zendesk(kbassist_url: str, api_key: str) -> FastAPI:
     def asset(name: str) -> Response:
         if name == "zaf_sdk.js":
             return FileResponse(HERE / "zaf_sdk.js", media_type="text/javascript")
-        return _asset(name)
+        return _asset(package, name)
 
     @app.get("/package/{name}")
     def package_asset(name: str) -> Response:
-        return _asset(name)
+        return _asset(package, name)
 
     @app.post("/proxy")
     async def proxy(request: Request) -> dict[str, Any]:
