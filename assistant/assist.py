@@ -73,12 +73,18 @@ class Assistant:
         filters = Filters(tuple(request.source_types), tuple(request.products), tuple(request.tags))
         retrieved = self.retriever.retrieve(Query(query_text, audience, filters, self.k))
         passages = self.passages(retrieved, audience)
-        context = AnswerContext(query_text, audience, tuple(request.history), request.ticket)
+        # The playbooks are ranked first: how clearly one matches is evidence that the question
+        # is answerable (the answerability model's playbook features), and decides its actions.
+        ranked = self.playbooks.scores(query_text, audience) if self.playbooks is not None else None
+        evidence = PlaybookMatcher.evidence(ranked) if ranked else None  # none: neutral
+        context = AnswerContext(
+            query_text, audience, tuple(request.history), request.ticket, playbook=evidence
+        )
         suggestion = self.answerer.answer(context, passages)
         match = None
-        if self.playbooks is not None:
-            if not suggestion.abstained:  # an abstention suggests no action: no search
-                match = self.playbooks.match(query_text, audience)
+        if self.playbooks is not None and ranked is not None:
+            if not suggestion.abstained:  # an abstention suggests no action
+                match = self.playbooks.decide(ranked, audience)
             suggestion = with_actions(suggestion, match)
         latency = (time.perf_counter() - started) * 1000
         return SuggestResult(suggestion, retrieved, query_text, latency, match)

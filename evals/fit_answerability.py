@@ -7,10 +7,13 @@
 
 Each dev item is asked once with abstention off; its features (``answerers.answerability``) are
 recorded with whether the suggestion was correct (``evals.quality``: answered, right first
-citation, enough facts). A scikit-learn logistic regression is fitted on standardised features and
-written as JSON (``assistant/answerers/answerability.v1.json``); the abstention threshold is the
-one with the best mean abstention F1 over the sets' dev items. The playbook threshold with the best
-next-action accuracy on the annotated dev items is printed (it lives in ``answerers.playbooks``).
+citation, enough facts), the playbook evidence (``PlaybookMatcher.evidence``) among them; a set
+without playbooks gets the others' mean there, as the model reads a missing feature. A
+scikit-learn logistic regression is fitted on standardised features and written as JSON
+(``assistant/answerers/answerability.v2.json`` by default); the abstention threshold is the one
+with the best mean abstention F1 over the sets' dev items. The playbook threshold and margin are
+printed (they live in ``answerers.playbooks``): the point of a plateau of next-action accuracy
+on the annotated dev items, not a one-item spike (``playbook_threshold``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,12 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from assistant.answerers.answerability import FEATURES, MODEL_FILE, AnswerabilityModel, features
+from assistant.answerers.answerability import (
+    CANDIDATE_FILE,
+    FEATURES,
+    AnswerabilityModel,
+    features,
+)
 from assistant.answerers.confidence import ConfidenceModel
 from assistant.answerers.playbooks import PlaybookMatch, PlaybookMatcher, with_actions
 from assistant.assist import Assistant, SuggestResult
@@ -83,11 +91,12 @@ def rows_of(job: EvalJob) -> list[Row]:
             best = matcher.match(result.query, audience)
             forced = best or _forced(matcher, result.query, audience)
             kinds = [a.kind for a in with_actions(result.suggestion, forced).next_actions]
+        evidence = PlaybookMatcher.evidence(ranked) if ranked else None
         rows.append(
             Row(
                 job.dataset,
                 item,
-                features(result.query, passages, stats),
+                features(result.query, passages, stats, playbook=evidence),
                 item_checks(item, prediction).correct,
                 ranked,
                 kinds,
@@ -97,23 +106,35 @@ def rows_of(job: EvalJob) -> list[Row]:
 
 
 def _forced(matcher: PlaybookMatcher, question: str, audience: Audience) -> PlaybookMatch | None:
-    threshold, matcher.threshold = matcher.threshold, -1.0
+    threshold, margin = matcher.threshold, matcher.margin
+    matcher.threshold, matcher.margin = -1.0, -1.0
     try:
         return matcher.match(question, audience)
     finally:
-        matcher.threshold = threshold
+        matcher.threshold, matcher.margin = threshold, margin
 
 
 def fit(rows: Sequence[Row], c: float = 1.0) -> AnswerabilityModel:
     """Answerability (label: the item is answerable) on standardised features, then Platt
-    scaling of its score against correctness (label: the suggestion was right)."""
-    x = np.array([[r.values[f] for f in FEATURES] for r in rows])
+    scaling of its score against correctness (label: the suggestion was right), each set
+    weighted equally."""
+    x = np.array([[r.values.get(f, np.nan) for f in FEATURES] for r in rows])
+    given = ~np.isnan(x)
+    fill = np.array(
+        [x[given[:, j], j].mean() if given[:, j].any() else 0.0 for j in range(len(FEATURES))]
+    )
+    x = np.where(given, x, fill)  # a missing feature is its mean, as the model reads it
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     answerable = LogisticRegression(C=c, max_iter=1000)
     answerable.fit((x - mean) / scale, [r.item.answerable for r in rows])
     z = answerable.decision_function((x - mean) / scale).reshape(-1, 1)
-    platt = LogisticRegression(C=100.0, max_iter=1000).fit(z, [r.correct for r in rows])
+    # each set weighs the same in the calibration: the product meets unseen knowledge bases,
+    # whose answers are right as often as a small set's, not as a large set's
+    sizes = {name: sum(1 for r in rows if r.dataset == name) for name in {r.dataset for r in rows}}
+    weights = [len(rows) / (len(sizes) * sizes[r.dataset]) for r in rows]
+    platt = LogisticRegression(C=100.0, max_iter=1000)
+    platt.fit(z, [r.correct for r in rows], sample_weight=weights)
     return AnswerabilityModel(
         tuple(round(float(v), 6) for v in answerable.coef_[0]),
         round(float(answerable.intercept_[0]), 6),
@@ -124,34 +145,58 @@ def fit(rows: Sequence[Row], c: float = 1.0) -> AnswerabilityModel:
     )
 
 
-MARGINS = (0.0, 0.02, 0.05, 0.1)
+THRESHOLDS = tuple(round(0.25 + 0.005 * n, 3) for n in range(81))  # 0.25 .. 0.65
+MARGINS = tuple(round(0.01 * n, 2) for n in range(21))  # 0 .. 0.2
 MAX_WRONG_PLAYBOOK = 0.05
+PLATEAU = 3  # grid steps each side: +-0.015 in threshold and +-0.03 in margin
+
+
+def _playbook_grid(scored: Sequence[Row]) -> tuple[np.ndarray, np.ndarray]:
+    """Next-action accuracy and wrong-playbook rate at every (threshold, margin) of the grid."""
+    accuracy = np.zeros((len(THRESHOLDS), len(MARGINS)))
+    wrong = np.zeros_like(accuracy)
+    for r in scored:
+        top, next_ = [*r.playbooks, ("", 0.0), ("", 0.0)][:2]
+        expected = r.item.expected_playbook()
+        for i, t in enumerate(THRESHOLDS):
+            for j, m in enumerate(MARGINS):
+                matched = bool(r.kinds) and top[1] >= t and top[1] - next_[1] >= m
+                playbooks = [top[0]] if matched else []
+                kinds = r.kinds if matched else []
+                accuracy[i, j] += next_actions_correct(
+                    expected, r.item.next_actions, playbooks, kinds
+                )
+                wrong[i, j] += bool(playbooks) and playbooks[0] != expected
+    return accuracy / len(scored), wrong / len(scored)
 
 
 def playbook_threshold(rows: Sequence[Row]) -> tuple[float, float, float, float]:
-    """(threshold, margin, accuracy, wrong-playbook rate): the "when to use" similarity and lead
-    with the best next-action accuracy on annotated items whose wrong-playbook rate stays at most
-    ``MAX_WRONG_PLAYBOOK`` (ties to the lower threshold)."""
+    """(threshold, margin, accuracy, wrong-playbook rate) on the annotated dev items.
+
+    The point chosen is the one whose neighbourhood (``PLATEAU`` grid steps each way) has the
+    best mean next-action accuracy, among points whose whole neighbourhood keeps the
+    wrong-playbook rate at most ``MAX_WRONG_PLAYBOOK``: the middle of a plateau, so a one-item
+    spike is not chosen and a small shift in similarities does not change the outcome much.
+    """
     scored = [r for r in rows if r.item.playbook is not None]
-    best = (1.01, 0.0, -1.0, 0.0)
     if not scored:
-        return best
-    for t in sorted({round(r.playbooks[0][1], 3) for r in scored if r.playbooks} | {1.01}):
-        for m in MARGINS:
-            hits, wrong = 0, 0
-            for r in scored:
-                top, next_ = [*r.playbooks, ("", 0.0), ("", 0.0)][:2]
-                matched = bool(r.kinds) and top[1] >= t and top[1] - next_[1] >= m
-                playbooks = [top[0]] if matched else []
-                expected = r.item.expected_playbook()
-                hits += next_actions_correct(
-                    expected, r.item.next_actions, playbooks, r.kinds if matched else []
-                )
-                wrong += bool(playbooks) and playbooks[0] != expected
-            accuracy, rate = hits / len(scored), wrong / len(scored)
-            if rate <= MAX_WRONG_PLAYBOOK and accuracy > best[2]:
-                best = (t, m, accuracy, rate)
-    return best
+        return (1.01, 0.0, -1.0, 0.0)
+    accuracy, wrong = _playbook_grid(scored)
+    best: tuple[float, int, int] | None = None
+    for i in range(len(THRESHOLDS)):
+        for j in range(len(MARGINS)):
+            window = np.s_[
+                max(0, i - PLATEAU) : i + PLATEAU + 1, max(0, j - PLATEAU) : j + PLATEAU + 1
+            ]
+            if wrong[window].max() > MAX_WRONG_PLAYBOOK:
+                continue
+            smooth = float(accuracy[window].mean())
+            if best is None or smooth > best[0] + 1e-9:
+                best = (smooth, i, j)
+    if best is None:
+        return (1.01, 0.0, -1.0, 0.0)
+    _, i, j = best
+    return (THRESHOLDS[i], MARGINS[j], float(accuracy[i, j]), float(wrong[i, j]))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -161,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--kb", type=Path, nargs="*", default=[])
     parser.add_argument("--dataset", type=Path)
     parser.add_argument("--unanswerable-from", type=Path)
-    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--out", type=Path, default=CANDIDATE_FILE)
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     args = parser.parse_args(argv)
     settings = Settings(data_dir=args.data_dir)

@@ -18,6 +18,10 @@ class AnswerContext:
     audience: Audience = field(default_factory=Audience)
     history: tuple[Turn, ...] = ()
     ticket: Ticket | None = None
+    # The playbook evidence (``answerers.playbooks.PlaybookMatcher.evidence``): similarity of the
+    # question to the best playbook's "when to use" and its lead over the next playbook's; None
+    # when no playbook was searched. A confidence reads it (``AnswerabilityModel.score``).
+    playbook: tuple[float, float] | None = None
 
 
 class AnswererError(Exception):

@@ -5,11 +5,16 @@ Features (``features``): the best dense similarity and its margin over the next 
 best BM25 score, normalised by what the question's words could score, and its margin; the
 IDF-weighted share of the question's content words that the top passages contain; the share of
 the question's IDF mass that occurs nowhere in the knowledge base, and whether its key entity
-(the rarest content word) occurs nowhere. Document frequencies come from the BM25 index
-(``TermStats``, injected by the composition root).
+(the rarest content word) occurs nowhere; and the playbook evidence, the similarity of the
+question to the best playbook's *when to use* and its lead over the next playbook (an answer
+backed by a clearly matching playbook is answerable). Document frequencies come from the BM25
+index (``TermStats``, injected by the composition root); the playbook evidence from the
+Assistant's ``PlaybookMatcher``. A feature left out (no playbook evidence given) counts as its
+dev mean, so it moves the score neither way.
 
 The coefficients are fitted on DEV items only (``python -m evals.fit_answerability``) and stored
-as JSON beside this module (``answerability.v1.json``); at runtime the model is a dot product and
+as JSON beside this module (``answerability.v1.json``, in use; ``answerability.v2.json``, version
+2, adds the playbook features); at runtime the model is a dot product and
 a sigmoid, so neither scikit-learn nor a pickle is needed to answer.
 """
 
@@ -29,8 +34,12 @@ from assistant.answerers.common import STOPWORDS
 from assistant.errors import ErrorCode, KbassistError
 from assistant.retrieval import RetrievedChunk
 
-MODEL_FILE = Path(__file__).with_name("answerability.v1.json")
-FEATURES = (
+MODEL_FILE = Path(__file__).with_name("answerability.v1.json")  # the model in use
+# Fitted with the playbook evidence; in use once the extractive answerer passes
+# ``AnswerContext.playbook`` to ``score`` (until then that evidence would count as its mean).
+CANDIDATE_FILE = Path(__file__).with_name("answerability.v2.json")
+VERSIONS = (1, 2)
+V1_FEATURES = (
     "dense_top",
     "dense_margin",
     "bm25_top",
@@ -39,6 +48,9 @@ FEATURES = (
     "unknown_share",
     "key_unknown",
 )
+FEATURES = (*V1_FEATURES, "playbook_score", "playbook_lead")
+# (similarity of the best playbook's "when to use", its lead over the next playbook's)
+PlaybookEvidence = tuple[float, float]
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's default token pattern
 _STEMMER = Stemmer.Stemmer("english")  # the BM25 index's stemmer
 _K1 = 1.5  # bm25s's default: a term's BM25 score is below idf * (k1 + 1)
@@ -73,9 +85,14 @@ def _top_two(values: list[float]) -> tuple[float, float]:
 
 
 def features(
-    question: str, passages: Sequence[RetrievedChunk], stats: TermStats | None, top: int = 3
+    question: str,
+    passages: Sequence[RetrievedChunk],
+    stats: TermStats | None,
+    top: int = 3,
+    playbook: PlaybookEvidence | None = None,
 ) -> dict[str, float]:
-    """The classifier's inputs for a question and the passages retrieved for it (best first)."""
+    """The classifier's inputs for a question and the passages retrieved for it (best first);
+    the playbook features only when ``playbook`` evidence is given."""
     terms = question_terms(question)
     n = stats.corpus_size() if stats is not None else 0
     dfs = stats.document_frequency(terms) if stats is not None and n else [1] * len(terms)
@@ -93,7 +110,13 @@ def features(
     unknown = [t for t, df in zip(terms, dfs, strict=True) if df == 0]
     key = max(terms, key=lambda t: weights[t], default=None)
     scale = (_K1 + 1) * total
+    evidence = (
+        {"playbook_score": playbook[0], "playbook_lead": playbook[1]}
+        if playbook is not None
+        else {}
+    )
     return {
+        **evidence,
         "dense_top": dense_top,
         "dense_margin": dense_margin,
         "bm25_top": bm25_top / scale,
@@ -120,12 +143,13 @@ class AnswerabilityModel:
     meta: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def logit(self, values: dict[str, float]) -> float:
-        """The answerability score (log-odds that the question is answerable)."""
+        """The answerability score (log-odds that the question is answerable); a feature
+        missing from ``values`` counts as its mean."""
         z = self.intercept
         for name, w, mu, sd in zip(
             self.features, self.coefficients, self.mean, self.scale, strict=True
         ):
-            z += w * (values.get(name, 0.0) - mu) / (sd or 1.0)
+            z += w * (values.get(name, mu) - mu) / (sd or 1.0)
         return z
 
     def probability(self, values: dict[str, float]) -> float:
@@ -133,10 +157,16 @@ class AnswerabilityModel:
         a, b = self.platt
         return _sigmoid(a * self.logit(values) + b)
 
-    def score(self, question: str, passages: list[RetrievedChunk]) -> float:
+    def score(
+        self,
+        question: str,
+        passages: list[RetrievedChunk],
+        playbook: PlaybookEvidence | None = None,
+    ) -> float:
         if not passages:
             return 0.0
-        return round(self.probability(features(question, passages, self.stats)), 4)
+        values = features(question, passages, self.stats, playbook=playbook)
+        return round(self.probability(values), 4)
 
     def abstains(self, confidence: float) -> bool:
         return confidence < self.threshold
@@ -149,7 +179,7 @@ class AnswerabilityModel:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "version": 1,
+            "version": 2 if set(self.features) - set(V1_FEATURES) else 1,
             "features": list(self.features),
             "coefficients": list(self.coefficients),
             "intercept": self.intercept,
@@ -163,10 +193,12 @@ class AnswerabilityModel:
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "model") -> AnswerabilityModel:
         try:
-            if data.get("version") != 1:
-                raise ValueError(f"version must be 1, got {data.get('version')!r}")
+            version = data.get("version")
+            if version not in VERSIONS:
+                raise ValueError(f"version must be one of {VERSIONS}, got {version!r}")
             names = tuple(str(f) for f in data["features"])
-            unknown = set(names) - set(FEATURES)
+            known = FEATURES if version == 2 else V1_FEATURES
+            unknown = set(names) - set(known)
             if unknown:
                 raise ValueError(f"features: unknown {', '.join(sorted(unknown))}")
             columns = [tuple(float(v) for v in data[k]) for k in ("coefficients", "mean", "scale")]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.access import Audience
+from assistant.answerers import AnswerContext
 from assistant.compose import Services
-from assistant.suggestion import AskRequest, Ticket, Turn
+from assistant.retrieval import RetrievedChunk
+from assistant.suggestion import AskRequest, Suggestion, Ticket, Turn
 
 pytestmark = pytest.mark.slow
 
@@ -165,3 +167,27 @@ def test_a_ticket_can_be_asked_instead_of_a_question(sample_services: Services) 
     result = sample_services.assistant.suggest(AskRequest(ticket=ticket), TIER1)
     docs = {c.doc_id for c in result.suggestion.citations}
     assert docs & {"kb-1037", "pb-mobile-receipt-upload-crash"}
+
+
+def test_the_answerer_is_told_how_clearly_a_playbook_matches(sample_services: Services) -> None:
+    assistant = sample_services.assistant
+    answerer = assistant.answerer
+    seen: list[tuple[float, float] | None] = []
+
+    class Spy:
+        name = "spy"
+
+        def answer(self, context: AnswerContext, passages: list[RetrievedChunk]) -> Suggestion:
+            seen.append(context.playbook)
+            return answerer.answer(context, passages)
+
+    assistant.answerer = Spy()
+    try:
+        ask(sample_services, "A customer was charged twice, what do I do?")
+        ask(sample_services, "Does Ledgerly have a payroll module for paying employees?")
+    finally:
+        assistant.answerer = answerer
+    clear, near = seen
+    assert clear is not None and near is not None
+    assert clear[0] >= 0.38 and clear[1] >= 0.12  # the duplicate-charge playbook, clearly ahead
+    assert near[1] < clear[1] and near[0] < clear[0]

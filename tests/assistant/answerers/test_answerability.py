@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from assistant.answerers.answerability import (
+    CANDIDATE_FILE,
     FEATURES,
     MODEL_FILE,
+    V1_FEATURES,
     AnswerabilityModel,
     features,
     question_terms,
@@ -71,10 +73,10 @@ def test_scores_and_margins_are_between_documents_not_chunks_of_one() -> None:
 
 
 def _model(**changes: object) -> AnswerabilityModel:
-    n = len(FEATURES)
+    n = len(V1_FEATURES)
     data: dict[str, object] = {
         "version": 1,
-        "features": list(FEATURES),
+        "features": list(V1_FEATURES),
         "coefficients": [2.0, 0, 0, 0, 1.0, -1.0, 0][:n],
         "intercept": 0.0,
         "mean": [0.5] * n,
@@ -104,7 +106,7 @@ def test_the_model_round_trips_through_its_json() -> None:
 @pytest.mark.parametrize(
     ("changes", "named"),
     [
-        ({"version": 2}, "version"),
+        ({"version": 3}, "version"),
         ({"features": ["dense_top", "shoe_size"]}, "shoe_size"),
         ({"coefficients": [1.0]}, "one value per feature"),
         ({"platt": [1.0]}, "platt"),
@@ -141,3 +143,37 @@ def test_the_shipped_model_answers_a_covered_question_and_abstains_on_an_unknown
     assert not shipped.abstains(good)
     assert shipped.abstains(bad) and bad < good
     assert shipped.score("anything", []) == 0.0
+
+
+def test_a_clearly_matching_playbook_raises_answerability_and_no_evidence_is_neutral() -> None:
+    names = list(FEATURES)
+    weights = [1.0 if n == "playbook_lead" else 0.0 for n in names]
+    model = _model(
+        version=2,
+        features=names,
+        coefficients=weights,
+        mean=[0.1] * len(names),
+        scale=[0.1] * len(names),
+        platt=[1.0, 0.0],
+    )
+    passages = [chunk("a", "Duplicate charges are refunded.", dense=0.5)]
+    question = "customer charged twice"
+    clear = model.score(question, passages, playbook=(0.62, 0.25))
+    crowded = model.score(question, passages, playbook=(0.62, 0.01))
+    unknown = model.score(question, passages)  # no evidence: the feature counts as its mean
+    assert clear > unknown == 0.5 > crowded
+    assert features(question, passages, None, playbook=(0.62, 0.25))["playbook_lead"] == 0.25
+    assert "playbook_lead" not in features(question, passages, None)
+
+
+def test_a_version_1_file_cannot_name_the_playbook_features() -> None:
+    names = list(FEATURES)
+    with pytest.raises(KbassistError) as caught:
+        _model(features=names, coefficients=[0.0] * len(names))
+    assert "playbook_score" in caught.value.detail
+
+
+def test_the_candidate_model_is_version_2_with_the_playbook_features() -> None:
+    model = AnswerabilityModel.load(CANDIDATE_FILE)
+    assert {"playbook_score", "playbook_lead"} <= set(model.features)
+    assert model.to_dict()["version"] == 2 and model.meta.get("fitted_on")

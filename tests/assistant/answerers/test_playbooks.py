@@ -120,3 +120,15 @@ def test_no_match_or_an_abstention_suggests_no_action() -> None:
     match = found.match("q", TIER1)
     assert with_actions(answered(abstained=True), match).next_actions == []
     assert with_actions(answered(), None).next_actions == []
+
+
+def test_the_evidence_is_the_best_score_and_its_lead_whatever_the_threshold() -> None:
+    found, _ = matcher(
+        pb_chunk("pb-dup", "When to use", 0.40),  # under the threshold: no match, still evidence
+        pb_chunk("pb-other", "When to use", 0.31),
+    )
+    ranked = found.scores("charged twice", TIER1)
+    assert PlaybookMatcher.evidence(ranked) == (0.4, 0.09)
+    assert found.decide(ranked, TIER1) is None
+    assert PlaybookMatcher.evidence(ranked[:1]) == (0.4, 0.4)  # a lone playbook leads by all
+    assert PlaybookMatcher.evidence([]) == (0.0, 0.0)
