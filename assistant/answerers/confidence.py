@@ -30,7 +30,14 @@ class Confidence(Protocol):
     @property
     def threshold(self) -> float: ...
 
-    def score(self, question: str, passages: list[RetrievedChunk]) -> float: ...
+    def score(
+        self,
+        question: str,
+        passages: list[RetrievedChunk],
+        playbook: tuple[float, float] | None = None,
+    ) -> float:
+        """``playbook``: ``AnswerContext.playbook``, the evidence of a matching playbook."""
+        ...
 
     def abstains(self, confidence: float) -> bool: ...
 
@@ -45,7 +52,12 @@ class ConfidenceModel:
     # of the emanual store as unanswerable; see docs/evaluation.md.
     threshold: float = 0.39
 
-    def score(self, question: str, passages: list[RetrievedChunk]) -> float:
+    def score(
+        self,
+        question: str,
+        passages: list[RetrievedChunk],
+        playbook: tuple[float, float] | None = None,  # not read by this heuristic
+    ) -> float:
         if not passages:
             return 0.0
         dense = max((p.signals.get("dense", 0.0) for p in passages[:5]), default=0.0)
