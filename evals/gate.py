@@ -7,8 +7,8 @@ Thresholds file (YAML)::
     abstention: {f1: 0.50}
     forbidden_leaks: 0
 
-Every figure is a minimum, except latencies (names ending in ``_ms``) and ``forbidden_leaks``
-(anywhere), which are maximums.
+Every figure is a minimum, except latencies (names ending in ``_ms``), ``forbidden_leaks``,
+``wrong_playbook_rate``, ``ece`` and ``unsafe_reply_drafts`` (anywhere), which are maximums.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import yaml
 
 from assistant.errors import ErrorCode, KbassistError
 
-SECTIONS = ("answers", "abstention")
+SECTIONS = ("answers", "abstention", "answer_quality")
+# Figures where lower is better: gated as maximums.
+MAXIMUMS = frozenset({"forbidden_leaks", "wrong_playbook_rate", "ece", "unsafe_reply_drafts"})
 
 
 def load_thresholds(path: Path) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def load_thresholds(path: Path) -> dict[str, Any]:
 
 
 def _is_max(metric: str) -> bool:
-    return metric.endswith("_ms") or metric == "forbidden_leaks"
+    return metric.endswith("_ms") or metric in MAXIMUMS
 
 
 def _check(where: str, measured: Any, limit: float) -> str | None:

@@ -51,3 +51,14 @@ def test_load_thresholds(tmp_path: Path) -> None:
     path.write_text("config: {}\n")
     with pytest.raises(KbassistError, match="unknown key"):
         load_thresholds(path)
+
+
+def test_answer_quality_figures_where_lower_is_better_are_maximums() -> None:
+    thresholds = {"answer_quality": {"ece": 0.2, "unsafe_reply_drafts": 0, "top1_citation": 0.7}}
+    good = {"answer_quality": {"ece": 0.15, "unsafe_reply_drafts": 0, "top1_citation": 0.75}}
+    bad = {"answer_quality": {"ece": 0.25, "unsafe_reply_drafts": 1, "top1_citation": 0.65}}
+    assert check_thresholds(good, thresholds) == []
+    problems = check_thresholds(bad, thresholds)
+    assert len(problems) == 3
+    assert any("ece" in p and "(maximum)" in p for p in problems)
+    assert any("unsafe_reply_drafts" in p and "(maximum)" in p for p in problems)
