@@ -77,14 +77,21 @@ class Assistant:
         # is answerable (the answerability model's playbook features), and decides its actions.
         ranked = self.playbooks.scores(query_text, audience) if self.playbooks is not None else None
         evidence = PlaybookMatcher.evidence(ranked) if ranked else None  # none: neutral
-        context = AnswerContext(
-            query_text, audience, tuple(request.history), request.ticket, playbook=evidence
-        )
-        suggestion = self.answerer.answer(context, passages)
         match = None
         if self.playbooks is not None and ranked is not None:
-            if not suggestion.abstained:  # an abstention suggests no action
-                match = self.playbooks.decide(ranked, audience)
+            match = self.playbooks.decide(ranked, audience)
+        context = AnswerContext(
+            query_text,
+            audience,
+            tuple(request.history),
+            request.ticket,
+            playbook=evidence,
+            covered=match is not None,
+        )
+        suggestion = self.answerer.answer(context, passages)
+        if self.playbooks is not None and ranked is not None:
+            if suggestion.abstained:  # an abstention suggests no action
+                match = None
             suggestion = with_actions(suggestion, match)
         latency = (time.perf_counter() - started) * 1000
         return SuggestResult(suggestion, retrieved, query_text, latency, match)

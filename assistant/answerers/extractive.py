@@ -39,7 +39,7 @@ class ExtractiveAnswerer:
     def answer(self, context: AnswerContext, passages: list[RetrievedChunk]) -> Suggestion:
         self.staleness.flag(passages)
         confidence = self.confidence.score(context.question, passages)
-        if not passages or self.confidence.abstains(confidence):
+        if not passages or (self.confidence.abstains(confidence) and not context.covered):
             return Suggestion(
                 answer=NO_COVERAGE,
                 confidence=confidence,

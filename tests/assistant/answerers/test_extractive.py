@@ -72,3 +72,19 @@ def test_a_tickets_case_details_and_customer_words_never_become_the_answer() -> 
     for detail in ("INV-2291", "420 USD", "22 days ago", "[NAME]", "thanks for reaching out"):
         assert detail not in suggestion.answer
     assert "ticket" not in suggestion.reply_draft and "420" not in suggestion.reply_draft
+
+
+def test_a_matched_playbook_means_the_knowledge_base_covers_the_question() -> None:
+    steps = passage(
+        "pb-dup::1",
+        "1. Confirm both charges in Payments. 2. Refund the duplicate charge.",
+        source_type="playbook",
+        section="Duplicate charge > Steps",
+    )
+    strict = ExtractiveAnswerer(ConfidenceModel(threshold=0.99))  # abstains on anything
+    question = "The client paid one bill two times"  # shares few words with the steps
+    alone = strict.answer(AnswerContext(question), [steps])
+    covered = strict.answer(AnswerContext(question, covered=True), [steps])
+    assert alone.abstained
+    assert not covered.abstained and covered.citations[0].doc_id == "pb-dup"
+    assert covered.confidence == alone.confidence  # the shown confidence is not inflated
