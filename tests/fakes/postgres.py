@@ -47,10 +47,8 @@ def running_postgres() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     run = {"check": True, "capture_output": True, "timeout": 120}
-    subprocess.run(
-        _as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "kbassist"]),
-        **run,  # type: ignore[arg-type]
-    )
+    initdb = [str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "kbassist"]
+    subprocess.run(_as_server_user(initdb), **run)  # type: ignore[arg-type]
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
     pg_ctl = [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w"]
     subprocess.run(_as_server_user([*pg_ctl, "-o", options, "start"]), **run)  # type: ignore[arg-type]
