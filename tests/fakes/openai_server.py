@@ -13,9 +13,10 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any, cast
+
+from tests.fakes.loopback import FakeHTTPServer, LoopbackServer
 
 COMPLETIONS_PATH = "/v1/chat/completions"
 
@@ -85,7 +86,7 @@ def error_body(status: Status) -> dict[str, Any]:
     return {"error": {"message": status.message, "type": kind, "param": None, "code": None}}
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(LoopbackServer):
     """``with FakeOpenAIServer() as server:``; point a client at ``server.base_url``."""
 
     def __init__(self) -> None:
@@ -93,30 +94,11 @@ class FakeOpenAIServer:
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = _Server(("127.0.0.1", 0), self)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+        super().__init__(_Handler)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
-
-    def start(self) -> FakeOpenAIServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeOpenAIServer:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+        return f"{self.root}/v1"
 
     def script(self, *behaviours: Behaviour) -> None:
         with self._lock:
@@ -148,20 +130,12 @@ class FakeOpenAIServer:
         self._stopping.wait(seconds)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], fake: FakeOpenAIServer) -> None:
-        super().__init__(address, _Handler)
-        self.fake = fake
-
-
 class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the tests read the recorded requests instead."""
 
     def do_POST(self) -> None:
-        fake = cast(_Server, self.server).fake
+        fake = cast(FakeOpenAIServer, cast(FakeHTTPServer, self.server).fake)
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         try:
             body: Any = json.loads(raw or b"null")

@@ -13,10 +13,11 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.loopback import FakeHTTPServer, LoopbackServer
 
 TEAM_ID = "T0KBTEST"
 BOT_USER_ID = "UKBBOT"
@@ -41,7 +42,7 @@ class Call:
         return cast(dict[str, Any], json.loads(view) if isinstance(view, str) else view)
 
 
-class FakeSlackAPI:
+class FakeSlackAPI(LoopbackServer):
     """``with FakeSlackAPI() as slack:``; point ``WebClient(base_url=slack.base_url)`` at it."""
 
     def __init__(self) -> None:
@@ -49,12 +50,7 @@ class FakeSlackAPI:
         self._replies: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
-        self._httpd = _Server(("127.0.0.1", 0), self)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def root(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        super().__init__(_Handler)
 
     @property
     def base_url(self) -> str:
@@ -62,23 +58,6 @@ class FakeSlackAPI:
 
     def response_url(self, name: str = "r") -> str:
         return f"{self.root}/hooks/{name}"
-
-    def start(self) -> FakeSlackAPI:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeSlackAPI:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # scripting and inspection
 
@@ -141,14 +120,6 @@ class FakeSlackAPI:
         return cast(dict[str, Any], json.loads(view) if isinstance(view, str) else view)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], fake: FakeSlackAPI) -> None:
-        super().__init__(address, _Handler)
-        self.fake = fake
-
-
 def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
     text = raw.decode("utf-8", "replace")
     if content_type.startswith("application/json"):
@@ -177,7 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(url.path, args)
 
     def _serve(self, path: str, args: dict[str, Any]) -> None:
-        fake = cast(_Server, self.server).fake
+        fake = cast(FakeSlackAPI, cast(FakeHTTPServer, self.server).fake)
         if path.startswith("/hooks/"):
             self._send(200, fake._handle("response_url", args, path))
         elif not path.startswith("/api/"):

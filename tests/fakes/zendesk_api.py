@@ -17,10 +17,11 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from http.server import BaseHTTPRequestHandler
+from typing import Any, cast
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.fakes.loopback import FakeHTTPServer, LoopbackServer
 
 EMAIL = "kb-bot@ledgerly.example"
 TOKEN = "zd-api-token-for-tests"
@@ -100,7 +101,7 @@ def user(user_id: int, name: str, email: str, role: str) -> dict:
     }
 
 
-class FakeZendeskAPI:
+class FakeZendeskAPI(LoopbackServer):
     """``with FakeZendeskAPI() as zendesk:``; point the client at ``zendesk.base_url``."""
 
     def __init__(self, page_size: int = 2) -> None:
@@ -111,12 +112,11 @@ class FakeZendeskAPI:
         self._failures: dict[str, int] = {}
         self._calls: list[Call] = []
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), self)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+        super().__init__(_Handler)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return self.root
 
     def add(self, ticket: dict[str, Any], comments: list[dict], users: list[dict]) -> None:
         self.tickets[ticket["id"]] = ticket
@@ -134,23 +134,6 @@ class FakeZendeskAPI:
     def calls(self) -> list[Call]:
         with self._lock:
             return list(self._calls)
-
-    def start(self) -> FakeZendeskAPI:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeZendeskAPI:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -194,21 +177,14 @@ def _not_found() -> tuple[int, Any]:
     return 404, {"error": "RecordNotFound", "description": "Not found"}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], fake: FakeZendeskAPI) -> None:
-        super().__init__(address, _Handler)
-        self.fake = fake
-
-
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: FakeHTTPServer
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        status, body = self.server.fake.answer(url.path, query, self.headers.get("Authorization"))
+        fake = cast(FakeZendeskAPI, self.server.fake)
+        status, body = fake.answer(url.path, query, self.headers.get("Authorization"))
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
