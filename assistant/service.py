@@ -247,10 +247,13 @@ class SupportService:
             location=chunks.location,
         )
 
-    def warm_up(self) -> None:
-        """Build missing derived indexes and load the model, before the first request."""
+    def warm_up(self, model: bool = True) -> None:
+        """Build missing derived indexes and (``model``) load the model, before the first
+        request. A server of several workers builds the indexes once, in the parent, and each
+        worker loads its own model."""
         _needs(self.ingestor, "ingestion").refresh_indexes()
-        self.search("warm up", Audience.agent(), k=1)
+        if model:
+            self.search("warm up", Audience.agent(), k=1)
 
     def readiness(self) -> dict[str, str]:
         """Each store's state: 'ok', 'unreachable' or (derived indexes) 'stale or not built'."""

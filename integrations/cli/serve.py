@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from assistant.compose import Services
@@ -19,8 +21,16 @@ from assistant.compose import Services
     type=click.IntRange(1, 65535),
     help="Port to listen on.",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    envvar="KBASSIST_WORKERS",
+    type=click.IntRange(1, 64),
+    help="Worker processes (each loads the model; they share the stores).",
+)
 @click.pass_obj
-def serve(services: Services, host: str, port: int) -> None:
+def serve(services: Services, host: str, port: int, workers: int) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs), the help-desk sidebar and Slack events.
 
     API keys come from KBASSIST_API_KEYS ('{"key": ["team", ...]}'); without them, no key is
@@ -28,7 +38,7 @@ def serve(services: Services, host: str, port: int) -> None:
 
       kbassist serve
 
-      kbassist serve --host 0.0.0.0 --port 8080
+      kbassist serve --host 0.0.0.0 --port 8080 --workers 2
     """
     import uvicorn
 
@@ -48,10 +58,25 @@ def serve(services: Services, host: str, port: int) -> None:
     if not services.settings.http.api_keys:
         click.echo("no API keys configured: every caller is trusted (local use)")
     try:  # load the embedding model and the indexes now rather than on the first request
-        services.service.warm_up()
+        services.service.warm_up(model=workers == 1)  # workers load their own model
     except KbassistError as exc:
         click.echo(f"warning: {exc.detail}", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        return
+    # Each worker process builds its own Services from the environment (see app_from_environment)
+    os.environ["KBASSIST_DATA_DIR"] = str(services.settings.data_dir)
+    os.environ["KBASSIST_EMBED_THREADS"] = str(services.settings.embed_threads)
+    click.echo(f"workers:   {workers}")
+    uvicorn.run(
+        "integrations.http.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+    )
 
 
 def register(group: click.Group) -> None:

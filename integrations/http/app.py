@@ -68,6 +68,16 @@ def create_app(services: Services) -> FastAPI:
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``kbassist serve --workers N`` (a uvicorn factory): its
+    own ``Services`` from the environment the parent set, built when the worker starts."""
+    from assistant.settings import get_settings
+
+    services = Services(get_settings())
+    services.service.warm_up()
+    return create_app(services)
+
+
 def _mount_slack(app: FastAPI, services: Services) -> str | None:
     """The Slack app's router, when a signing secret is set; returns the path it serves."""
     secret = services.settings.slack.signing_secret
