@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.access import Audience
 from assistant.answerers import AnswerContext, Answerer
-from assistant.answerers.playbooks import PlaybookMatch, PlaybookMatcher, with_actions
+from assistant.answerers.playbooks import (
+    PlaybookMatch,
+    PlaybookMatcher,
+    SiblingFetcher,
+    with_actions,
+)
 from assistant.conversation import rewrite
 from assistant.errors import ErrorCode, KbassistError
 from assistant.retrieval import Filters, Query, RetrievedChunk, Retriever
 from assistant.suggestion import AskRequest, Suggestion
 from ingest.sources.registry import flags_of
-
-# A document's chunks that an audience may see, in order (``ChunkStore.siblings``).
-SiblingFetcher = Callable[[str, Audience], list[RetrievedChunk]]
 
 
 def standalone_query(request: AskRequest) -> str:

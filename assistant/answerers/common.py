@@ -25,15 +25,6 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
 
 
-def support(claim: str, passage: str) -> float:
-    """Share of the claim's content words that the passage contains (0..1)."""
-    words = set(content_words(claim))
-    if not words:
-        return 1.0
-    present = set(content_words(passage))
-    return len(words & present) / len(words)
-
-
 def is_public(chunk: RetrievedChunk) -> bool:
     return chunk.metadata.get("visibility") == "public"
 
