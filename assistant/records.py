@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from assistant.suggestion import AskRequest, Suggestion
 from assistant.types import Audience
 
-Channel = Literal["cli", "http", "slack", "sidebar", "zendesk", "eval"]
+Channel = Literal["cli", "http", "slack", "sidebar", "zendesk", "eval", "replay"]
 DecisionAction = Literal["accept", "edit", "override", "rate_citation"]
 
 

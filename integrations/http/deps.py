@@ -78,6 +78,24 @@ def get_caller(
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def get_admin(caller: CallerDep, settings: SettingsDep, request: Request) -> Caller:
+    """The caller, when an admin: a key with the admin role or, without keys configured (local
+    use), a request from a loopback address; anyone else gets 403 ``forbidden``. An admin still
+    sees only what their teams may see."""
+    if not settings.http.api_keys:
+        client = request.client.host if request.client else ""
+        if client in _LOOPBACK or client.startswith("127."):
+            return Caller(caller.name, caller.audience, "admin")
+    elif caller.role == "admin":
+        return caller
+    raise KbassistError(ErrorCode.FORBIDDEN, "this needs an admin API key")
+
+
+AdminDep = Annotated[Caller, Depends(get_admin)]
+
 
 def get_audience(caller: CallerDep) -> Audience:
     return caller.audience
