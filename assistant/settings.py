@@ -112,12 +112,30 @@ class ZendeskSettings(BaseSettings):
         return f"https://{self.subdomain}.zendesk.com" if self.subdomain else None
 
 
+class DraftSettings(BaseSettings):
+    """Drafts and the review queue (``KBASSIST_PUBLISH_DIR``, ``KBASSIST_WRITABLE_KB_DIRS``,
+    ``KBASSIST_FIX_MIN_SUGGESTIONS``)."""
+
+    model_config = SettingsConfigDict(env_prefix="KBASSIST_", env_file=".env", extra="ignore")
+
+    publish_dir: Path | None = Field(
+        default=None, description="where approved articles are written; <data dir>/published"
+    )
+    writable_kb_dirs: list[Path] = Field(
+        default_factory=list, description="KB folders whose Markdown articles a fix may change"
+    )
+    fix_min_suggestions: int = Field(
+        default=2, ge=1, le=100, description="edits of one passage that open a fix proposal"
+    )
+
+
 # The environment prefix of each settings model, for error messages that name the variable.
 ENV_PREFIXES = {
     "Settings": "KBASSIST_",
     "HttpSettings": "KBASSIST_",
     "SlackSettings": "KBASSIST_SLACK_",
     "ZendeskSettings": "KBASSIST_ZENDESK_",
+    "DraftSettings": "KBASSIST_",
 }
 
 
@@ -189,6 +207,7 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=lambda: HttpSettings())
     slack: SlackSettings = Field(default_factory=lambda: SlackSettings())
     zendesk: ZendeskSettings = Field(default_factory=lambda: ZendeskSettings())
+    drafts: DraftSettings = Field(default_factory=lambda: DraftSettings())
 
     @model_validator(mode="after")
     def _overlap_below_max(self) -> Settings:
@@ -206,6 +225,10 @@ class Settings(BaseSettings):
     @property
     def docstore_path(self) -> Path:
         return self.data_dir / "docstore.json"
+
+    @property
+    def publish_path(self) -> Path:
+        return self.drafts.publish_dir or self.data_dir / "published"
 
     @property
     def sqlite_url(self) -> str:
