@@ -23,6 +23,11 @@ class RetrievedRef(BaseModel):
     chunk_id: str
     doc_id: str
     score: float
+    # the document's metadata when it was retrieved (for analytics; absent in older records)
+    source_type: str = ""
+    product: str = ""
+    owner: str = ""
+    visibility: str = ""
 
 
 class SuggestionRecord(BaseModel):

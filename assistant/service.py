@@ -39,6 +39,7 @@ from ingest.sources import SourceOptions
 from ingest.sync import Ingestor, Progress, SyncReport
 
 T = TypeVar("T")
+_DOC_FACTS = ("source_type", "product", "owner", "visibility")  # kept with each retrieved chunk
 
 
 class ChunkReader(Protocol):
@@ -134,7 +135,12 @@ class SupportService:
             asker=asker,
             request=request,
             retrieved=[
-                RetrievedRef(chunk_id=c.chunk_id, doc_id=c.doc_id, score=c.score)
+                RetrievedRef(
+                    chunk_id=c.chunk_id,
+                    doc_id=c.doc_id,
+                    score=c.score,
+                    **{k: str(c.metadata.get(k) or "") for k in _DOC_FACTS},
+                )
                 for c in result.retrieved
             ],
             suggestion=result.suggestion,

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -35,6 +36,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, InterfaceError, OperationalError
@@ -42,8 +44,10 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 from assistant import migrations
+from assistant.analytics import facts
 from assistant.errors import ErrorCode, KbassistError
 from assistant.records import Decision, Saved, SuggestionRecord
+from assistant.suggestion import Suggestion
 from assistant.types import Audience
 from assistant.writes import WriteRecord
 
@@ -80,6 +84,17 @@ SUGGESTIONS = Table(
     Column("suggestion", JSON, nullable=False),
     Column("latency_ms", Float, nullable=False),
     Column("created_at", UTCDateTime, nullable=False, index=True),
+    # migration 0005: denormalised for analytics (assistant.analytics.facts)
+    Column("team", String(512)),
+    Column("abstained", Boolean),
+    Column("confidence", Float),
+    Column("llm_fallback", Boolean),
+    Column("answerer", String(32)),
+    Column("lead_doc_id", String(512)),
+    Column("source_type", String(64)),
+    Column("product", String(200)),
+    Column("lead_visibility", String(300)),
+    Column("outcome", String(16)),  # the latest accept, edit or override
 )
 DECISIONS = Table(
     "decisions",
@@ -99,6 +114,22 @@ DECISIONS = Table(
     Column("reply_text", Text),  # migration 0002
     Column("reply_diff", Text),
     Column("actions_done", JSON),
+    Column("edit_share", Float),  # migration 0005
+    Column("doc_id", String(512)),  # rate_citation: the rated citation's document
+)
+SUGGESTION_DOCUMENTS = Table(
+    "suggestion_documents",  # migration 0005: each document a suggestion retrieved or cited
+    SCHEMA,
+    Column("suggestion_id", String(32), ForeignKey("suggestions.id"), primary_key=True),
+    Column("doc_id", String(512), primary_key=True, index=True),
+    Column("rank", Integer),  # retrieval rank from 1; None: only cited (a sibling step)
+    Column("cited", Boolean, nullable=False),
+    Column("stale", Boolean, nullable=False),  # cited while past its review date
+    Column("lead", Boolean, nullable=False),
+    Column("source_type", String(64), nullable=False),
+    Column("product", String(200), nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("visibility", String(300), nullable=False),
 )
 DELIVERIES = Table(
     "deliveries",
@@ -117,7 +148,12 @@ DOCUMENT_WRITES = Table(
     Column("content_hash", String(128), nullable=False),
     Column("at", UTCDateTime, nullable=False),
 )
-_DECISION_FIELDS = [c for c in DECISIONS.c if c.name not in ("seq", "request_key")]
+_DECISION_FIELDS = [
+    c for c in DECISIONS.c if c.name not in ("seq", "request_key", "edit_share", "doc_id")
+]
+
+
+_RECORD_FIELDS = [SUGGESTIONS.c[name] for name in SuggestionRecord.model_fields]
 
 
 class SqlSuggestionStore:
@@ -143,16 +179,20 @@ class SqlSuggestionStore:
         row = record.model_dump(mode="json")
         row["created_at"] = record.created_at
         row["audience"] = {"teams": sorted(asker.teams), "customer_facing": asker.customer_facing}
+        row |= facts.suggestion_columns(record, asker.teams)
+        documents = facts.document_rows(record)
         with self._tx(write=True) as conn:
             conn.execute(insert(SUGGESTIONS).values(**row))
+            if documents:
+                conn.execute(insert(SUGGESTION_DOCUMENTS), documents)
 
     def load(self, suggestion_id: str) -> Saved | None:
         with self._tx() as conn:
             row = conn.execute(select(SUGGESTIONS).where(SUGGESTIONS.c.id == suggestion_id)).first()
         if row is None:
             return None
-        fields = dict(row._mapping)
-        stored = fields.pop("audience")
+        fields = {c.name: row._mapping[c.name] for c in _RECORD_FIELDS}
+        stored = row._mapping["audience"]
         asker = Audience(frozenset(stored["teams"]), bool(stored["customer_facing"]))
         return Saved(SuggestionRecord.model_validate(fields), asker)
 
@@ -162,7 +202,13 @@ class SqlSuggestionStore:
             with self._tx(write=True) as conn:
                 existing = self._by_key(conn, key)
                 if existing is None:
+                    row |= self._decision_facts(conn, decision)
                     conn.execute(insert(DECISIONS).values(**row))
+                    if decision.action in facts.OUTCOMES:
+                        settled = SUGGESTIONS.c.id == decision.suggestion_id
+                        conn.execute(
+                            update(SUGGESTIONS).where(settled).values(outcome=decision.action)
+                        )
                 return existing
         except IntegrityError:  # a concurrent writer took the key first (non-SQLite databases)
             with self._tx() as conn:
@@ -215,6 +261,24 @@ class SqlSuggestionStore:
                 return True
         except IntegrityError:  # another worker took it first (non-SQLite databases)
             return False
+
+    @staticmethod
+    def _decision_facts(conn: Connection, decision: Decision) -> dict[str, Any]:
+        """The decision's analytics columns (its edit share, a rated citation's document)."""
+        if decision.action not in ("edit", "rate_citation"):
+            return {}
+        query = select(SUGGESTIONS.c.suggestion).where(SUGGESTIONS.c.id == decision.suggestion_id)
+        stored = conn.execute(query).scalar_one_or_none()
+        if stored is None:
+            return {}
+        suggestion = Suggestion.model_validate(stored)
+        return facts.decision_columns(
+            decision.action,
+            decision.text,
+            decision.reply_text,
+            decision.citation_index,
+            suggestion,
+        )
 
     @staticmethod
     def _by_key(conn: Connection, key: str) -> Decision | None:

@@ -71,6 +71,7 @@ def test_a_new_database_gets_the_whole_schema_once(tmp_path: Path) -> None:
         "decisions",
         "deliveries",
         "document_writes",
+        "suggestion_documents",
         "alembic_version",
     }
 
