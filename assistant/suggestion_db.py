@@ -224,6 +224,10 @@ class SqlSuggestionStore:
             rows = conn.execute(query).all()
         return [Decision.model_validate(dict(row._mapping)) for row in rows]
 
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A read transaction on the database (the analytics' SQL aggregates run in it)."""
+        return self._tx()
+
     def ping(self) -> None:
         with self._tx() as conn:
             conn.execute(select(1))

@@ -1,0 +1,204 @@
+"""Usage analytics, computed by SQL aggregates in the suggestion database.
+
+``Analytics.usage`` groups the suggestions of a scope (by team, channel, source type, product,
+lead document or day) and gives, per group and in total: suggestions, abstention rate, decided
+share with accept, edit and override rates (among the decided), median edit share, citations
+rated helpful and wrong, LLM fallback rate and latency p50/p95. ``Analytics.documents`` gives,
+per document: times retrieved, cited, cited in an accepted answer, cited in an overridden one,
+rated helpful and wrong, cited while stale; with the knowledge base's documents never cited in
+the window. What the viewer may not see is counted, never named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, FromClause, func, select
+from sqlalchemy.engine import Connection
+
+from assistant.analytics.catalog import DocumentInfo
+from assistant.analytics.documents import DocumentReport, document_report
+from assistant.analytics.params import Scope
+from assistant.analytics.sql import S, count_if, group_key, in_scope, percentiles
+from assistant.suggestion_db import DECISIONS, SUGGESTION_DOCUMENTS
+from assistant.types import Audience
+
+D = DECISIONS
+SD = SUGGESTION_DOCUMENTS
+
+
+class Database(Protocol):
+    """A read transaction on the suggestion database (``SqlSuggestionStore.reading``)."""
+
+    def reading(self) -> AbstractContextManager[Connection]: ...
+
+
+@dataclass
+class GroupStats:
+    key: str
+    suggestions: int = 0
+    abstention_rate: float | None = None
+    decided_share: float | None = None
+    accept_rate: float | None = None  # of the decided
+    edit_rate: float | None = None
+    override_rate: float | None = None
+    median_edit_share: float | None = None
+    citations_helpful: int = 0
+    citations_wrong: int = 0
+    llm_fallback_rate: float | None = None
+    latency_ms_p50: float | None = None
+    latency_ms_p95: float | None = None
+
+
+@dataclass
+class UsageReport:
+    scope: Scope
+    totals: GroupStats
+    groups: list[GroupStats] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "window": self.scope.window.to_dict(),
+            "team": self.scope.team,
+            "group_by": self.scope.group_by,
+            "totals": {k: v for k, v in asdict(self.totals).items() if k != "key"},
+            "groups": [asdict(g) for g in self.groups],
+        }
+
+
+class Analytics:
+    """Analytics over one suggestion database and the knowledge base's documents."""
+
+    def __init__(
+        self, database: Database, catalog: Callable[[], dict[str, DocumentInfo]] | None = None
+    ) -> None:
+        self.database = database
+        self.catalog = catalog or dict
+
+    def usage(self, scope: Scope, viewer: Audience) -> UsageReport:
+        key = group_key(scope.group_by, viewer)
+        with self.database.reading() as conn:
+            groups = _group_stats(conn, key, scope)
+            totals = _group_stats(conn, None, scope).get("") or GroupStats("")
+        ordered = sorted(groups.values(), key=lambda g: (-g.suggestions, g.key))
+        if scope.group_by == "day":
+            ordered.sort(key=lambda g: g.key)
+        return UsageReport(scope, totals, ordered)
+
+    def documents(self, scope: Scope, viewer: Audience) -> DocumentReport:
+        with self.database.reading() as conn:
+            counts = _document_counts(conn, scope)
+        return document_report(counts, self.catalog(), viewer, scope)
+
+
+def _group_stats(
+    conn: Connection, key: ColumnElement[Any] | None, scope: Scope
+) -> dict[str, GroupStats]:
+    where = in_scope(scope)
+    keyed: list[Any] = [key.label("key")] if key is not None else []
+    grouping: list[Any] = [key] if key is not None else []
+    counts = conn.execute(
+        select(
+            *keyed,
+            count_if(S.c.id.is_not(None)).label("n"),
+            count_if(S.c.abstained).label("abstained"),
+            count_if(S.c.outcome.is_not(None)).label("decided"),
+            *(count_if(S.c.outcome == a).label(a) for a in ("accept", "edit", "override")),
+            count_if(S.c.llm_fallback).label("fallback"),
+        )
+        .where(*where)
+        .group_by(*grouping)
+    ).all()
+    stats: dict[str, GroupStats] = {}
+    for row in counts:
+        n, decided = int(row.n), int(row.decided)
+        if n == 0:
+            continue
+        stats[str(row.key) if key is not None else ""] = GroupStats(
+            key=str(row.key) if key is not None else "",
+            suggestions=n,
+            abstention_rate=_rate(row.abstained, n),
+            decided_share=_rate(decided, n),
+            accept_rate=_rate(row.accept, decided),
+            edit_rate=_rate(row.edit, decided),
+            override_rate=_rate(row.override, decided),
+            llm_fallback_rate=_rate(row.fallback, n),
+        )
+    joined = D.join(S, D.c.suggestion_id == S.c.id)
+    _add_ratings(conn, stats, joined, key, where)
+    latency = percentiles(conn, S, key, S.c.latency_ms, where, (50, 95))
+    edits = percentiles(conn, joined, key, D.c.edit_share, [*where, D.c.action == "edit"], (50,))
+    for name, group in stats.items():
+        group.latency_ms_p50 = _round(latency.get(name, {}).get(50))
+        group.latency_ms_p95 = _round(latency.get(name, {}).get(95))
+        group.median_edit_share = _round(edits.get(name, {}).get(50), 4)
+    return stats
+
+
+def _add_ratings(
+    conn: Connection,
+    stats: dict[str, GroupStats],
+    joined: FromClause,
+    key: ColumnElement[Any] | None,
+    where: Sequence[ColumnElement[bool]],
+) -> None:
+    keyed: list[Any] = [key.label("key")] if key is not None else []
+    rows = conn.execute(
+        select(
+            *keyed,
+            count_if(D.c.rating == "helpful").label("helpful"),
+            count_if(D.c.rating == "wrong").label("wrong"),
+        )
+        .select_from(joined)
+        .where(*where, D.c.action == "rate_citation")
+        .group_by(*([key] if key is not None else []))
+    ).all()
+    for row in rows:
+        group = stats.get(str(row.key) if key is not None else "")
+        if group is not None:
+            group.citations_helpful, group.citations_wrong = int(row.helpful), int(row.wrong)
+
+
+def _document_counts(conn: Connection, scope: Scope) -> dict[str, dict[str, Any]]:
+    """Per document id: its counts in the scope, and its metadata as last recorded."""
+    where = in_scope(scope)
+    rows = conn.execute(
+        select(
+            SD.c.doc_id,
+            count_if(SD.c.rank.is_not(None)).label("retrieved"),
+            count_if(SD.c.cited).label("cited"),
+            count_if(SD.c.cited & (S.c.outcome == "accept")).label("cited_accepted"),
+            count_if(SD.c.cited & (S.c.outcome == "override")).label("cited_overridden"),
+            count_if(SD.c.cited & SD.c.stale).label("stale_cited"),
+            *(func.max(SD.c[name]).label(name) for name in ("visibility", "source_type", "owner")),
+        )
+        .select_from(SD.join(S, SD.c.suggestion_id == S.c.id))
+        .where(*where)
+        .group_by(SD.c.doc_id)
+    ).all()
+    counts = {row.doc_id: dict(row._mapping) for row in rows}
+    ratings = conn.execute(
+        select(
+            D.c.doc_id,
+            count_if(D.c.rating == "helpful").label("rated_helpful"),
+            count_if(D.c.rating == "wrong").label("rated_wrong"),
+        )
+        .select_from(D.join(S, D.c.suggestion_id == S.c.id))
+        .where(*where, D.c.action == "rate_citation", D.c.doc_id.is_not(None))
+        .group_by(D.c.doc_id)
+    ).all()
+    for row in ratings:
+        entry = counts.setdefault(row.doc_id, {"doc_id": row.doc_id})
+        entry.update(rated_helpful=int(row.rated_helpful), rated_wrong=int(row.rated_wrong))
+    return counts
+
+
+def _rate(part: Any, whole: int) -> float | None:
+    return round(int(part) / whole, 4) if whole else None
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
