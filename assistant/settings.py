@@ -78,6 +78,8 @@ class SlackSettings(BaseSettings):
     # Teams whose restricted content may be posted visibly in a channel (channel id -> teams);
     # a channel answer uses only the teams the asker and the channel have in common.
     channel_teams: dict[str, list[str]] = Field(default_factory=dict)
+    # Document owners (their `owner` field) -> Slack user ids, for DM digests (flags, reviews due)
+    owner_users: dict[str, str] = Field(default_factory=dict)
 
 
 class ZendeskSettings(BaseSettings):
