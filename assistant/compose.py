@@ -16,6 +16,7 @@ from assistant.answerers.playbooks import PlaybookMatcher
 from assistant.answerers.term_stats import Bm25TermStats
 from assistant.assist import Assistant
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.gaps import GapReporter
 from assistant.retrieval import Retriever
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.hybrid import HybridRetriever, Staleness
@@ -138,6 +139,11 @@ class Services:
             deliveries=self.suggestion_store,
             writes=self.suggestion_store,
         )
+
+    @cached_property
+    def gaps(self) -> GapReporter:
+        """The knowledge-gap report over the suggestion store, with the store's model."""
+        return GapReporter(self.suggestion_store, self.embedder, self.dense)
 
     @cached_property
     def zendesk_webhook(self) -> ZendeskWebhook:
