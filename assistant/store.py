@@ -6,41 +6,34 @@ model, is never used.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlparse
 
-import chromadb
-from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import BaseNode
-from llama_index.vector_stores.chroma import ChromaVectorStore
-from pydantic import PrivateAttr
 
-from assistant.errors import ErrorCode, KbassistError
+from assistant.chroma import BatchedChromaVectorStore, CollectionHandle, open_collection
 from assistant.settings import Settings
 from assistant.types import Audience, DocumentState, RetrievedChunk
 
-
-def _chroma_settings() -> ChromaSettings:
-    """A fresh settings object per client: ``HttpClient`` mutates the one it is given."""
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-
-
 _PAGE = 5000  # rows per Chroma get()
 GENERATION_FILE = "generation"
+_RETIRE_AFTER_S = 60.0  # a replaced collection handle is closed this long after it was replaced
 
 
 def bump_generation(data_dir: Path) -> str:
     """Mark the store as changed; derived indexes built for an older generation are stale."""
     generation = uuid.uuid4().hex
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / GENERATION_FILE).write_text(generation)
+    tmp = data_dir / f"{GENERATION_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(generation)
+    os.replace(tmp, data_dir / GENERATION_FILE)  # a reader never sees a half-written file
     return generation
 
 
@@ -61,36 +54,6 @@ class DerivedIndex(Protocol):
         ...
 
 
-def make_client(settings: Settings) -> ClientAPI:
-    """An embedded ``PersistentClient`` under the data dir, or an ``HttpClient`` for a URL."""
-    try:
-        if settings.chroma_url:
-            url = urlparse(settings.chroma_url)
-            if url.scheme not in ("http", "https") or not url.hostname:
-                raise KbassistError(
-                    ErrorCode.CONFIG,
-                    f"KBASSIST_CHROMA_URL must look like http://host:port, got "
-                    f"'{settings.chroma_url}'",
-                )
-            return chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=_chroma_settings(),
-            )
-        settings.chroma_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(
-            path=str(settings.chroma_path), settings=_chroma_settings()
-        )
-    except KbassistError:
-        raise
-    except Exception as exc:  # chromadb raises several types for an unreachable store
-        where = settings.chroma_url or str(settings.chroma_path)
-        raise KbassistError(
-            ErrorCode.STORE_UNAVAILABLE, f"cannot open the Chroma store at {where}"
-        ) from exc
-
-
 @dataclass
 class ChunkHit:
     """One chunk from the store, with its similarity (cosine, higher is closer)."""
@@ -107,42 +70,62 @@ class ChunkHit:
         )
 
 
-class BatchedChromaVectorStore(ChromaVectorStore):
-    """LlamaIndex's Chroma vector store, adding nodes in batches the client accepts.
+class ChunkStore:
+    """The Chroma collection of chunks, and the LlamaIndex vector store over it.
 
-    LlamaIndex splits an add at 41,665 rows, above an embedded client's limit (5,461 here), so
-    one large document or a slab of short chunks would fail the whole ingest without this.
+    With a ``generation_dir`` (an embedded store) the collection is reopened when the store's
+    generation changes, so an ingest by another process is seen by nearest-neighbour search from
+    the next call on (a handle loaded earlier keeps its old HNSW index). A replaced handle is
+    closed once no call can still be using it (after ``_RETIRE_AFTER_S``).
     """
 
-    _max_batch: int = PrivateAttr(default=5000)
-
-    def __init__(self, collection: Collection, max_batch: int) -> None:
-        super().__init__(chroma_collection=collection)
-        self._max_batch = max(1, max_batch)
-
-    def add(self, nodes: Sequence[BaseNode], **add_kwargs: Any) -> list[str]:
-        ids: list[str] = []
-        for start in range(0, len(nodes), self._max_batch):
-            ids += super().add(list(nodes[start : start + self._max_batch]), **add_kwargs)
-        return ids
-
-
-class ChunkStore:
-    """The Chroma collection of chunks, and the LlamaIndex vector store over it."""
-
-    def __init__(self, client: ClientAPI, collection_name: str, location: str) -> None:
+    def __init__(
+        self,
+        opener: Callable[[], CollectionHandle],
+        location: str,
+        generation_dir: Path | None = None,
+    ) -> None:
         self.location = location
-        self.collection: Collection = client.get_or_create_collection(
-            collection_name,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        self.vector_store = BatchedChromaVectorStore(self.collection, client.get_max_batch_size())
+        self._opener = opener
+        self._dir = generation_dir
+        self._lock = threading.Lock()
+        self._generation = read_generation(generation_dir) if generation_dir else ""
+        self._handle = opener()
+        self._retired: list[tuple[float, CollectionHandle]] = []
+        self.reopened = 0  # how many times a newer generation made it reopen the collection
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChunkStore:
         location = settings.chroma_url or str(settings.chroma_path)
-        return cls(make_client(settings), settings.chroma_collection, location)
+        generation_dir = None if settings.chroma_url else settings.data_dir
+        return cls(lambda: open_collection(settings), location, generation_dir)
+
+    @property
+    def collection(self) -> Collection:
+        return self._current().collection
+
+    @property
+    def vector_store(self) -> BatchedChromaVectorStore:
+        return self._current().vector_store
+
+    def _current(self) -> CollectionHandle:
+        if self._dir is None:
+            return self._handle
+        generation = read_generation(self._dir)
+        if generation == self._generation:
+            return self._handle
+        with self._lock:
+            if generation != self._generation:
+                # read before opening: a write in between only makes the next call reopen again
+                handle = self._opener()
+                now = time.monotonic()
+                for _, old in [r for r in self._retired if now - r[0] > _RETIRE_AFTER_S]:
+                    old.close()
+                self._retired = [r for r in self._retired if now - r[0] <= _RETIRE_AFTER_S]
+                self._retired.append((now, self._handle))
+                self._handle, self._generation = handle, generation
+                self.reopened += 1
+            return self._handle
 
     def count(self) -> int:
         return self.collection.count()
@@ -168,9 +151,9 @@ class ChunkStore:
         """Every chunk as (id, text, metadata), a page of Chroma rows at a time ("" as text
         without ``include_text``)."""
         include: Any = ["documents", "metadatas"] if include_text else ["metadatas"]
-        offset = 0
+        offset, collection = 0, self.collection  # one handle for the whole listing
         while True:
-            page = self.collection.get(include=include, limit=_PAGE, offset=offset)
+            page = collection.get(include=include, limit=_PAGE, offset=offset)
             metadatas = page["metadatas"] or []
             texts = page["documents"] or [""] * len(metadatas)
             for chunk_id, text, metadata in zip(page["ids"], texts, metadatas, strict=True):
