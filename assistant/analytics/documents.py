@@ -47,6 +47,7 @@ class DocumentReport:
     restricted: dict[str, int] = field(default_factory=dict)  # documents and counts, summed
     never_cited: list[DocumentInfo] = field(default_factory=list)
     never_cited_restricted: int = 0
+    hidden: list[DocumentStats] = field(default_factory=list)  # the restricted ones (not shown)
 
     def to_dict(self) -> dict[str, Any]:
         limit = self.scope.limit
@@ -78,14 +79,15 @@ def document_report(
         info = catalog.get(doc_id)
         visibility = info.visibility if info else str(row.get("visibility") or "")
         numbers = {k: int(row.get(k) or 0) for k in COUNTS}
+        stats = DocumentStats(doc_id)
+        for name, value in numbers.items():
+            setattr(stats, name, value)
         if not visibility or not sees(viewer, visibility):
             report.restricted["documents"] += 1
             for name, value in numbers.items():
                 report.restricted[name] += value
+            report.hidden.append(stats)
             continue
-        stats = DocumentStats(doc_id)
-        for name, value in numbers.items():
-            setattr(stats, name, value)
         if info:
             stats.title, stats.source_type, stats.owner = info.title, info.source_type, info.owner
             stats.review_by = info.review_by

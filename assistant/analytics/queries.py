@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from assistant.analytics.catalog import DocumentInfo
 from assistant.analytics.documents import DocumentReport, document_report
+from assistant.analytics.flags import FlagRules, FlagsReport, flags
 from assistant.analytics.params import Scope
 from assistant.analytics.sql import S, count_if, group_key, in_scope, percentiles
 from assistant.suggestion_db import DECISIONS, SUGGESTION_DOCUMENTS
@@ -92,6 +93,16 @@ class Analytics:
         with self.database.reading() as conn:
             counts = _document_counts(conn, scope)
         return document_report(counts, self.catalog(), viewer, scope)
+
+    def flags(
+        self,
+        scope: Scope,
+        viewer: Audience,
+        rules: FlagRules | None = None,
+        owner: str | None = None,
+    ) -> FlagsReport:
+        """The content flags of the window's documents, by owner (``assistant.analytics.flags``)."""
+        return flags(self.documents(scope, viewer), rules or FlagRules(), owner)
 
 
 def _group_stats(
