@@ -77,9 +77,20 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
 
 def _register() -> None:
-    from integrations.cli import ask, eval, ingest, search, serve, slack, status, zendesk_app
+    from integrations.cli import (
+        ask,
+        eval,
+        gaps,
+        ingest,
+        replay,
+        search,
+        serve,
+        slack,
+        status,
+        zendesk_app,
+    )
 
-    for module in (ask, eval, ingest, search, serve, slack, status, zendesk_app):
+    for module in (ask, eval, gaps, ingest, replay, search, serve, slack, status, zendesk_app):
         module.register(cli)
 
 
