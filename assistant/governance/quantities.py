@@ -4,8 +4,9 @@ business days [3, 7]; "$500" -> usd [500, 500]).
 
 Units are recognised by ``assistant.answerers.conflicts.quantities`` (the answerers' own reading
 of "14 days", "500 USD", "$20"); this module adds what a knowledge-base audit needs beyond one
-answer: durations in different units compare ("24 hours" against "1 day"), and a range
-("3 to 7 days", "1-30 days") is one interval, not its upper bound. It also tells apart two
+answer: durations in different units compare ("24 hours" against "1 day"), a range
+("3 to 7 days", "1-30 days") is one interval, not its upper bound, and a count may have a word
+or two between number and noun ("5 failed sign-in attempts"). It also tells apart two
 sentences about different things that look alike ("monthly plans" against "annual plans").
 """
 
@@ -36,6 +37,11 @@ TOLERANCE = 0.02  # relative: "12 months" (360 days) and "1 year" (365 days) sta
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _RANGE = re.compile(
     rf"(?<![\w.])({_NUMBER})\s*(?:-|–|to|and)\s*({_NUMBER})(\s*-?\s*[A-Za-z%]+(?:\s+[A-Za-z]+)?)"
+)
+# "5 failed sign-in attempts": a count whose noun comes after a word or two describing it
+_COUNTED = ("request", "seat", "user", "receipt", "attempt", "code")
+_COUNT = re.compile(
+    rf"(?<![\w.-])({_NUMBER})\s+((?:[A-Za-z][\w-]*\s+){{1,2}}?)({'|'.join(_COUNTED)})s?\b", re.I
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|[^\sa-z0-9]")
 _STEMMER = Stemmer.Stemmer("english")
@@ -72,6 +78,12 @@ def figures(sentence: str) -> Figures:
             continue
         (unit,) = units
         add(unit, _number(low), _number(high), match.group(0))
+        rest = rest.replace(match.group(0), " ", 1)
+    for match in _COUNT.finditer(rest):
+        number, between, unit = match.groups()
+        if any(w.lower() in STOPWORDS or quantities(f"1 {w}") for w in between.split()):
+            continue
+        add(unit.lower(), _number(number), _number(number), _display(unit.lower(), number))
         rest = rest.replace(match.group(0), " ", 1)
     for unit, values in quantities(rest).items():
         for value in sorted(values, key=_number):

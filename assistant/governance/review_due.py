@@ -2,9 +2,9 @@
 
 The documents come from the chunk store's metadata (one row per document: its first chunk's
 owner, title and dates). How often each was cited lately is counted in SQL over the suggestion
-store's records: one per suggestion whose citations name the document, within the usage window,
-evaluation runs left out. An empty store, or no suggestions yet, gives an empty or uncited
-report, never an error.
+store's ``suggestion_documents`` rows: one per suggestion that cited the document within the
+usage window, evaluation runs and replayed traffic left out. An empty store, or no suggestions
+yet, gives an empty or uncited report, never an error.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, func, select, true, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.errors import ErrorCode, KbassistError
 from assistant.store import ChunkStore
-from assistant.suggestion_db import SUGGESTIONS, SqlSuggestionStore
+from assistant.suggestion_db import SUGGESTION_DOCUMENTS, SUGGESTIONS, SqlSuggestionStore
 from assistant.types import Audience
 
 NO_OWNER = "(no owner)"
+NOT_USAGE = ("eval", "replay")  # channels whose suggestions are not agents' own use
 _SPAN = re.compile(r"\s*(\d{1,4})\s*([dw]?)\s*")
 
 
@@ -92,29 +93,23 @@ class ReviewDueReport:
 
 
 def citation_counts(store: SqlSuggestionStore, since: datetime) -> dict[str, int]:
-    """Per doc_id, the suggestions made since ``since`` that cite it (channel ``eval`` aside)."""
-    store.ping()  # brings the schema up to date (a new database has no tables yet)
-    dialect = store.engine.dialect.name
-    if dialect == "sqlite":
-        items = func.json_each(SUGGESTIONS.c.suggestion, "$.citations").table_valued("value")
-    elif dialect == "postgresql":
-        citations = type_coerce(SUGGESTIONS.c.suggestion, JSON)["citations"]
-        items = func.json_array_elements(citations).table_valued("value")
-    else:
-        raise KbassistError(
-            ErrorCode.CONFIG, f"citation counts need SQLite or PostgreSQL, not {dialect}"
-        )
-    doc_id = type_coerce(items.c.value, JSON)["doc_id"].as_string()
+    """Per doc_id, the suggestions made since ``since`` that cite it (one row per suggestion and
+    document in ``suggestion_documents``); evaluation runs and replayed traffic left out."""
+    docs = SUGGESTION_DOCUMENTS
     query = (
-        select(doc_id, func.count(SUGGESTIONS.c.id.distinct()))
-        .select_from(SUGGESTIONS)
-        .join(items, true())  # each suggestion with its own citations (lateral)
-        .where(SUGGESTIONS.c.created_at >= since, SUGGESTIONS.c.channel != "eval")
-        .group_by(doc_id)
+        select(docs.c.doc_id, func.count())
+        .select_from(docs.join(SUGGESTIONS, SUGGESTIONS.c.id == docs.c.suggestion_id))
+        .where(
+            docs.c.cited.is_(True),
+            SUGGESTIONS.c.created_at >= since,
+            SUGGESTIONS.c.channel.not_in(NOT_USAGE),
+        )
+        .group_by(docs.c.doc_id)
     )
+    store.ping()  # brings the schema up to date (a new database has no tables yet)
     try:
         with store.engine.connect() as conn:
-            return {str(d): int(n) for d, n in conn.execute(query) if d}
+            return {str(d): int(n) for d, n in conn.execute(query)}
     except SQLAlchemyError as exc:  # never shown to the reader
         raise KbassistError(
             ErrorCode.STORE_UNAVAILABLE, f"the suggestion database {store.where} is unavailable"
