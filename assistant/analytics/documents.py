@@ -54,10 +54,8 @@ class DocumentReport:
         top = sorted(self.documents, key=lambda d: (-d.cited, -d.retrieved, d.doc_id))
         stale = [d for d in top if d.stale_cited]
         return {
-            "window": self.scope.window.to_dict(),
-            "team": self.scope.team,
-            "documents": [asdict(d) for d in top[:limit]],
-            "documents_total": len(top),
+            "rows": [asdict(d) for d in top[:limit]],
+            "total": len(top),
             "restricted": self.restricted,
             "stale_cited": [asdict(d) for d in stale[:limit]],
             "never_cited": [asdict(d) for d in self.never_cited[:limit]],

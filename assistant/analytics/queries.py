@@ -70,6 +70,11 @@ class UsageReport:
         }
 
 
+def report(usage: UsageReport, documents: DocumentReport) -> dict[str, Any]:
+    """The analytics response of ``kbassist analytics --json`` and ``GET /v1/analytics``."""
+    return {**usage.to_dict(), "documents": documents.to_dict()}
+
+
 class Analytics:
     """Analytics over one suggestion database and the knowledge base's documents."""
 
@@ -88,6 +93,10 @@ class Analytics:
         if scope.group_by == "day":
             ordered.sort(key=lambda g: g.key)
         return UsageReport(scope, totals, ordered)
+
+    def report(self, scope: Scope, viewer: Audience) -> dict[str, Any]:
+        """Usage by group and per document, as one JSON object (docs/analytics.md)."""
+        return report(self.usage(scope, viewer), self.documents(scope, viewer))
 
     def documents(self, scope: Scope, viewer: Audience) -> DocumentReport:
         with self.database.reading() as conn:

@@ -85,7 +85,7 @@ def test_grouped_by_day(analytics: Analytics) -> None:
 
 def test_per_document(analytics: Analytics) -> None:
     report = analytics.documents(scope("30d"), TIER1).to_dict()
-    docs = {d["doc_id"]: d for d in report["documents"]}
+    docs = {d["doc_id"]: d for d in report["rows"]}
     assert set(docs) == {"kb-a", "kb-b"}
     a = docs["kb-a"]
     assert (a["title"], a["owner"], a["retrieved"], a["cited"]) == ("Refunds", "ana", 2, 2)
@@ -101,4 +101,4 @@ def test_an_empty_window_is_an_empty_report(analytics: Analytics) -> None:
     empty = analytics.usage(scope("1m"), TIER1).to_dict()
     assert empty["groups"] == [] and empty["totals"]["suggestions"] == 0
     assert empty["totals"]["abstention_rate"] is None
-    assert analytics.documents(scope("1m"), TIER1).to_dict()["documents"] == []
+    assert analytics.report(scope("1m"), TIER1)["documents"]["rows"] == []
