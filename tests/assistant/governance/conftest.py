@@ -8,11 +8,11 @@ from assistant.settings import Settings
 from tests.assistant.governance.corpus import write_governance_kb
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def governance_services(
     tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
 ) -> Services:
-    """The governance corpus, ingested once per module (read-only use)."""
+    """The governance corpus, ingested once per session (read-only use)."""
     root = tmp_path_factory.mktemp("governance")
     settings = Settings(data_dir=root / "data", _env_file=None)  # type: ignore[call-arg]
     services = Services(settings)
