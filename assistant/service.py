@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
+from assistant.analytics.redaction import redacted_decision, redacted_request
 from assistant.assist import Suggester
 from assistant.decisions import check_decision, edit_diff, normalized, request_key, same_request
 from assistant.errors import ErrorCode, KbassistError
@@ -133,7 +134,7 @@ class SupportService:
             id=uuid.uuid4().hex if record else "",
             channel=channel,
             asker=asker,
-            request=request,
+            request=redacted_request(request) if record else request,
             retrieved=[
                 RetrievedRef(
                     chunk_id=c.chunk_id,
@@ -164,7 +165,7 @@ class SupportService:
     ) -> Decided:
         """Record a decision once per request; the suggestion row is read once."""
         record = self._readable(suggestion_id, audience).record
-        decision = normalized(decision)
+        decision = redacted_decision(normalized(decision))  # stored, keyed and diffed redacted
         check_decision(decision, record.suggestion)
         edit = decision.action == "edit"
         new = Decision(

@@ -253,7 +253,9 @@ def test_service_saves_what_it_suggests(service: SupportService) -> None:
     request = AskRequest(question="charged twice?")
     record = service.suggest(request, Audience.agent("tier2"), "http", "amelia")
     assert len(record.id) == 32 and record.created_at.tzinfo is UTC
-    assert record.retrieved == [RetrievedRef(chunk_id="kb-1#0", doc_id="kb-1", score=0.5)]
+    assert record.retrieved == [
+        RetrievedRef(chunk_id="kb-1#0", doc_id="kb-1", score=0.5, source_type="article")
+    ]
     assert record.latency_ms == 12.5
     loaded, decisions = service.get(record.id)
     assert loaded == record and decisions == []
