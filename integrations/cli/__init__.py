@@ -92,6 +92,9 @@ def _register() -> None:
 
     for module in (ask, eval, gaps, ingest, replay, search, serve, slack, status, zendesk_app):
         module.register(cli)
+    from integrations.cli import governance  # review-due, conflicts
+
+    governance.register(cli)
 
 
 _register()
