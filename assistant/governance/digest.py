@@ -26,6 +26,7 @@ class Proposal:
     doc_id: str
     title: str
     kind: str = "fix"
+    visibilities: tuple[str, ...] = ("internal",)  # its own and its sources': all must be seen
 
 
 @dataclass
@@ -74,8 +75,14 @@ def build_digests(
                 digests[group.owner].hidden += 1
     for doc_id, items in (proposals or {}).items():
         owner = docs.get(doc_id)
-        if owner is not None:
-            digests[owner].proposals.extend(items)
+        if owner is None:
+            continue
+        reader = audience_of(owner)
+        for item in items:
+            if all(_visible(reader, v) for v in item.visibilities):
+                digests[owner].proposals.append(item)
+            else:
+                digests[owner].hidden += 1
     for conflict in conflicts.conflicts:
         for owner in dict.fromkeys(s.owner for s in (conflict.first, conflict.second) if s.owner):
             reader = audience_of(owner)
