@@ -22,6 +22,7 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 run: venv
 	$(BIN)/kbassist ingest examples/kb
 	$(BIN)/kbassist status
+	-$(BIN)/kbassist replay examples/traffic/ledgerly.yaml --once
 	$(BIN)/kbassist serve --host 127.0.0.1 --port 8000
 
 test: venv
