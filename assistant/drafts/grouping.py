@@ -111,15 +111,22 @@ def group_cases(
     """Groups of at least ``min_tickets`` similar tickets, largest first."""
     if len(cases) < max(2, min_tickets):
         return []
-    matrix = np.stack([case.vector for case in cases])
-    labels = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance
-    ).fit_predict(matrix)
+    labels = cluster_labels(np.stack([case.vector for case in cases]), distance)
     groups: dict[int, list[TicketCase]] = {}
     for case, label in zip(cases, labels, strict=True):
         groups.setdefault(int(label), []).append(case)
     found = [g for g in groups.values() if len(g) >= min_tickets]
     return sorted(found, key=lambda g: (-len(g), g[0].doc_id))
+
+
+def cluster_labels(matrix: np.ndarray, distance: float = GROUP_DISTANCE) -> list[int]:
+    """A cluster label per row (cosine distance, average linkage, cut at ``distance``)."""
+    if len(matrix) < 2:
+        return [0] * len(matrix)
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance
+    ).fit_predict(matrix)
+    return [int(label) for label in labels]
 
 
 def centroid(vectors: list[np.ndarray]) -> np.ndarray:

@@ -20,7 +20,7 @@ from assistant.drafts.model import Draft
 from assistant.errors import ErrorCode, KbassistError
 from ingest.sources.articles import parse_markdown
 from ingest.sources.files import Limits
-from ingest.sync import Ingestor
+from ingest.sync import DocStoreFile, Ingestor
 
 
 class Publisher:
@@ -47,7 +47,7 @@ class Publisher:
         document's own Markdown file (which must lie under a writable KB folder), then ingest
         that file again."""
         target = draft.target or {}
-        source = Path(str(target.get("source_path", ""))).resolve()
+        source = self.source_of(str(target.get("doc_id", "")))
         current = str((draft.details or {}).get("current", ""))
         if source.suffix != ".md" or not any(source.is_relative_to(w) for w in self.writable):
             raise KbassistError(
@@ -76,6 +76,14 @@ class Publisher:
         if not report.ok:
             raise KbassistError(ErrorCode.BAD_INPUT, f"{source} could not be ingested")
         return source
+
+    def source_of(self, doc_id: str) -> Path:
+        """The file a stored document was ingested from (as the ingest docstore records it)."""
+        path = self.ingestor.data_dir / "docstore.json"
+        docs = DocStoreFile(path).docstore.docs if path.exists() else {}
+        node = docs.get(doc_id)
+        source = str(node.metadata.get("source_path", "")) if node is not None else ""
+        return Path(source).resolve() if source and not source.startswith("upload:") else Path()
 
     def _parse_text(self, markdown: str, name: str) -> None:
         self.check(markdown, name)
