@@ -33,6 +33,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     select,
     text,
@@ -95,6 +96,9 @@ SUGGESTIONS = Table(
     Column("product", String(200)),
     Column("lead_visibility", String(300)),
     Column("outcome", String(16)),  # the latest accept, edit or override
+    Column("edit_share", Float),  # the outcome's, when an edit
+    Column("rated_helpful", Integer),  # citation ratings
+    Column("rated_wrong", Integer),
 )
 DECISIONS = Table(
     "decisions",
@@ -204,11 +208,7 @@ class SqlSuggestionStore:
                 if existing is None:
                     row |= self._decision_facts(conn, decision)
                     conn.execute(insert(DECISIONS).values(**row))
-                    if decision.action in facts.OUTCOMES:
-                        settled = SUGGESTIONS.c.id == decision.suggestion_id
-                        conn.execute(
-                            update(SUGGESTIONS).where(settled).values(outcome=decision.action)
-                        )
+                    self._settle(conn, decision, row.get("edit_share"))
                 return existing
         except IntegrityError:  # a concurrent writer took the key first (non-SQLite databases)
             with self._tx() as conn:
@@ -265,6 +265,20 @@ class SqlSuggestionStore:
                 return True
         except IntegrityError:  # another worker took it first (non-SQLite databases)
             return False
+
+    @staticmethod
+    def _settle(conn: Connection, decision: Decision, share: float | None) -> None:
+        """Keep the suggestion's analytics columns: its outcome (the latest accept, edit or
+        override, with an edit's share) and its count of citation ratings."""
+        values: dict[str, Any] = {}
+        if decision.action in facts.OUTCOMES:
+            values = {"outcome": decision.action, "edit_share": share}
+        elif decision.rating is not None:
+            column = SUGGESTIONS.c["rated_" + decision.rating]
+            values = {column.name: func.coalesce(column, 0) + 1}
+        if values:
+            settled = SUGGESTIONS.c.id == decision.suggestion_id
+            conn.execute(update(SUGGESTIONS).where(settled).values(**values))
 
     @staticmethod
     def _decision_facts(conn: Connection, decision: Decision) -> dict[str, Any]:

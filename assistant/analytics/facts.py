@@ -39,6 +39,8 @@ def suggestion_columns(record: SuggestionRecord, teams: Iterable[str]) -> dict[s
         "source_type": lead.get("source_type", ""),
         "product": (product or lead.get("product") or "")[:200],
         "lead_visibility": lead.get("visibility", ""),
+        "rated_helpful": 0,
+        "rated_wrong": 0,
     }
 
 

@@ -11,19 +11,20 @@ the window. What the viewer may not see is counted, never named.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
+from types import SimpleNamespace
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, FromClause, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.engine import Connection
 
 from assistant.analytics.catalog import DocumentInfo
 from assistant.analytics.documents import DocumentReport, document_report
 from assistant.analytics.flags import FlagRules, FlagsReport, flags
 from assistant.analytics.params import Scope
-from assistant.analytics.sql import S, count_if, group_key, in_scope, percentiles
+from assistant.analytics.sql import S, count_if, group_key, in_scope, usage_rows
 from assistant.suggestion_db import DECISIONS, SUGGESTION_DOCUMENTS
 from assistant.types import Audience
 
@@ -52,6 +53,9 @@ class GroupStats:
     llm_fallback_rate: float | None = None
     latency_ms_p50: float | None = None
     latency_ms_p95: float | None = None
+
+
+UsageStats = tuple[list[GroupStats], GroupStats]  # the groups, and the totals
 
 
 @dataclass
@@ -87,9 +91,8 @@ class Analytics:
     def usage(self, scope: Scope, viewer: Audience) -> UsageReport:
         key = group_key(scope.group_by, viewer)
         with self.database.reading() as conn:
-            groups = _group_stats(conn, key, scope)
-            totals = _group_stats(conn, None, scope).get("") or GroupStats("")
-        ordered = sorted(groups.values(), key=lambda g: (-g.suggestions, g.key))
+            groups, totals = _group_stats(conn, key, scope)
+        ordered = sorted(groups, key=lambda g: (-g.suggestions, g.key))
         if scope.group_by == "day":
             ordered.sort(key=lambda g: g.key)
         return UsageReport(scope, totals, ordered)
@@ -114,72 +117,52 @@ class Analytics:
         return flags(self.documents(scope, viewer), rules or FlagRules(), owner)
 
 
-def _group_stats(
-    conn: Connection, key: ColumnElement[Any] | None, scope: Scope
-) -> dict[str, GroupStats]:
-    where = in_scope(scope)
-    keyed: list[Any] = [key.label("key")] if key is not None else []
-    grouping: list[Any] = [key] if key is not None else []
-    counts = conn.execute(
-        select(
-            *keyed,
-            count_if(S.c.id.is_not(None)).label("n"),
-            count_if(S.c.abstained).label("abstained"),
-            count_if(S.c.outcome.is_not(None)).label("decided"),
-            *(count_if(S.c.outcome == a).label(a) for a in ("accept", "edit", "override")),
-            count_if(S.c.llm_fallback).label("fallback"),
-        )
-        .where(*where)
-        .group_by(*grouping)
-    ).all()
-    stats: dict[str, GroupStats] = {}
-    for row in counts:
-        n, decided = int(row.n), int(row.decided)
-        if n == 0:
-            continue
-        stats[str(row.key) if key is not None else ""] = GroupStats(
-            key=str(row.key) if key is not None else "",
-            suggestions=n,
-            abstention_rate=_rate(row.abstained, n),
-            decided_share=_rate(decided, n),
-            accept_rate=_rate(row.accept, decided),
-            edit_rate=_rate(row.edit, decided),
-            override_rate=_rate(row.override, decided),
-            llm_fallback_rate=_rate(row.fallback, n),
-        )
-    joined = D.join(S, D.c.suggestion_id == S.c.id)
-    _add_ratings(conn, stats, joined, key, where)
-    latency = percentiles(conn, S, key, S.c.latency_ms, where, (50, 95))
-    edits = percentiles(conn, joined, key, D.c.edit_share, [*where, D.c.action == "edit"], (50,))
-    for name, group in stats.items():
-        group.latency_ms_p50 = _round(latency.get(name, {}).get(50))
-        group.latency_ms_p95 = _round(latency.get(name, {}).get(95))
-        group.median_edit_share = _round(edits.get(name, {}).get(50), 4)
-    return stats
+def _group_stats(conn: Connection, key: ColumnElement[Any], scope: Scope) -> UsageStats:
+    """The groups and the totals, from one scan (``sql.usage_rows``)."""
+    rows = conn.execute(usage_rows(key, in_scope(scope))).all()
+    groups = [_stats(str(row.key), row, "k") for row in rows]
+    summed = SimpleNamespace(  # counts add up; an overall percentile is in one group's row
+        **{name: sum(int(getattr(row, name)) for row in rows) for name in _COUNTS},
+        **{f"{p}_all": _first(getattr(row, f"{p}_all") for row in rows) for p in _PICKS},
+    )
+    return groups, _stats("", summed, "all")
 
 
-def _add_ratings(
-    conn: Connection,
-    stats: dict[str, GroupStats],
-    joined: FromClause,
-    key: ColumnElement[Any] | None,
-    where: Sequence[ColumnElement[bool]],
-) -> None:
-    keyed: list[Any] = [key.label("key")] if key is not None else []
-    rows = conn.execute(
-        select(
-            *keyed,
-            count_if(D.c.rating == "helpful").label("helpful"),
-            count_if(D.c.rating == "wrong").label("wrong"),
-        )
-        .select_from(joined)
-        .where(*where, D.c.action == "rate_citation")
-        .group_by(*([key] if key is not None else []))
-    ).all()
-    for row in rows:
-        group = stats.get(str(row.key) if key is not None else "")
-        if group is not None:
-            group.citations_helpful, group.citations_wrong = int(row.helpful), int(row.wrong)
+_PICKS = ("p50", "p95", "edit")
+_COUNTS = (
+    "n",
+    "abstained",
+    "decided",
+    "accept",
+    "edit",
+    "override",
+    "fallback",
+    "helpful",
+    "wrong",
+)
+
+
+def _stats(key: str, row: Any, scope: str) -> GroupStats:
+    n, decided = int(row.n), int(row.decided)
+    return GroupStats(
+        key=key,
+        suggestions=n,
+        abstention_rate=_rate(row.abstained, n),
+        decided_share=_rate(decided, n),
+        accept_rate=_rate(row.accept, decided),
+        edit_rate=_rate(row.edit, decided),
+        override_rate=_rate(row.override, decided),
+        median_edit_share=_round(getattr(row, f"edit_{scope}"), 4),
+        citations_helpful=int(row.helpful),
+        citations_wrong=int(row.wrong),
+        llm_fallback_rate=_rate(row.fallback, n),
+        latency_ms_p50=_round(getattr(row, f"p50_{scope}")),
+        latency_ms_p95=_round(getattr(row, f"p95_{scope}")),
+    )
+
+
+def _first(values: Any) -> Any:
+    return next((v for v in values if v is not None), None)
 
 
 def _document_counts(conn: Connection, scope: Scope) -> dict[str, dict[str, Any]]:

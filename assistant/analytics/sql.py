@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, String, case, cast, func, literal, or_, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, or_, select
 
 from assistant.analytics.params import GroupBy, Scope
 from assistant.suggestion_db import SUGGESTIONS
@@ -69,35 +68,53 @@ def count_if(condition: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def percentiles(
-    conn: Connection,
-    source: FromClause,
-    key: ColumnElement[Any] | None,
-    value: ColumnElement[Any],
-    where: Sequence[ColumnElement[bool]],
-    ps: Sequence[int],
-) -> dict[str, dict[int, float | None]]:
-    """Nearest-rank percentiles ``ps`` of ``value`` per ``key`` ("" for all rows when ``key`` is
-    None): the value at rank ceil(p·n/100), ranked by a window function in the database."""
-    partition = [key] if key is not None else []
-    ranked = (
+def pick(rank: Any, count: Any, p: int, value: Any) -> ColumnElement[Any]:
+    """In a group, the value at nearest rank ceil(p·count/100) (None when count is 0)."""
+    return func.max(case((rank == (count * p + 99) // 100, value)))
+
+
+def usage_rows(key: ColumnElement[Any], where: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """One scan of the window's suggestions: per group key, the counts, and the latency and edit
+    share percentiles both within the group (``*_k``) and over all groups (``*_all``: non-null in
+    the one group that holds that rank). Ranks come from window functions; edit shares rank
+    nulls last, so ranks 1..count are the edited suggestions."""
+    latency, edit = S.c.latency_ms, S.c.edit_share
+    edits_last = [edit.is_(None), edit]
+    inner = (
         select(
-            (key if key is not None else literal("")).label("key"),
-            value.label("v"),
-            func.row_number().over(partition_by=partition, order_by=value).label("rn"),
-            func.count().over(partition_by=partition).label("n"),
+            key.label("key"),
+            *(
+                S.c[c]
+                for c in ("abstained", "outcome", "llm_fallback", "rated_helpful", "rated_wrong")
+            ),
+            latency.label("latency"),
+            edit.label("edit"),
+            func.row_number().over(partition_by=key, order_by=latency).label("rl_k"),
+            func.count().over(partition_by=key).label("n_k"),
+            func.row_number().over(order_by=latency).label("rl_all"),
+            func.count().over().label("n_all"),
+            func.row_number().over(partition_by=key, order_by=edits_last).label("re_k"),
+            func.count(edit).over(partition_by=key).label("ne_k"),
+            func.row_number().over(order_by=edits_last).label("re_all"),
+            func.count(edit).over().label("ne_all"),
         )
-        .select_from(source)
-        .where(*where, value.is_not(None))
+        .where(*where)
         .subquery()
     )
-    picks = [
-        func.max(case((ranked.c.rn == (ranked.c.n * p + 99) // 100, ranked.c.v))).label(f"p{p}")
-        for p in ps
-    ]
-    rows = conn.execute(select(ranked.c.key, *picks).group_by(ranked.c.key)).all()
-    return {str(row.key): {p: _number(getattr(row, f"p{p}")) for p in ps} for row in rows}
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
+    c = inner.c
+    return select(
+        c.key,
+        func.count().label("n"),
+        count_if(c.abstained).label("abstained"),
+        count_if(c.outcome.is_not(None)).label("decided"),
+        *(count_if(c.outcome == a).label(a) for a in ("accept", "edit", "override")),
+        count_if(c.llm_fallback).label("fallback"),
+        func.coalesce(func.sum(c.rated_helpful), 0).label("helpful"),
+        func.coalesce(func.sum(c.rated_wrong), 0).label("wrong"),
+        pick(c.rl_k, c.n_k, 50, c.latency).label("p50_k"),
+        pick(c.rl_k, c.n_k, 95, c.latency).label("p95_k"),
+        pick(c.rl_all, c.n_all, 50, c.latency).label("p50_all"),
+        pick(c.rl_all, c.n_all, 95, c.latency).label("p95_all"),
+        pick(c.re_k, c.ne_k, 50, c.edit).label("edit_k"),
+        pick(c.re_all, c.ne_all, 50, c.edit).label("edit_all"),
+    ).group_by(c.key)

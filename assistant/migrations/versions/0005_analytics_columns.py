@@ -2,7 +2,8 @@
 
 - ``suggestions``: the asker's teams as one key, abstained, confidence, whether the LLM fell
   back, the answerer, the lead document (its id, source type and visibility), the product, and
-  the outcome (the latest accept, edit or override);
+  the outcome (the latest accept, edit or override) with its edit share (an edit's), and the
+  count of citation ratings, helpful and wrong;
 - ``suggestion_documents``: one row per document a suggestion retrieved or cited;
 - ``decisions``: an edit's share of the answer changed, and a citation rating's document.
 
@@ -40,6 +41,9 @@ _SUGGESTION_COLUMNS = (
     sa.Column("product", sa.String(200)),
     sa.Column("lead_visibility", sa.String(300)),
     sa.Column("outcome", sa.String(16)),
+    sa.Column("edit_share", sa.Float),
+    sa.Column("rated_helpful", sa.Integer),
+    sa.Column("rated_wrong", sa.Integer),
 )
 
 
@@ -88,6 +92,7 @@ _suggestions = sa.table(
 _decisions = sa.table(
     "decisions",
     *(sa.column(name) for name in ("seq", "suggestion_id", "action", "text", "reply_text")),
+    sa.column("rating", sa.String),
     sa.column("citation_index", sa.Integer),
     sa.column("edit_share", sa.Float),
     sa.column("doc_id", sa.String),
@@ -111,17 +116,24 @@ def _backfill(conn: sa.Connection) -> None:
         records = {row.id: _record(row._mapping) for row in rows}
         _fill_suggestions(conn, rows, records)
         _fill_decisions(conn, records)
-    outcome = (
-        sa.select(_decisions.c.action)
-        .where(
-            _decisions.c.suggestion_id == _suggestions.c.id,
-            _decisions.c.action.in_(facts.OUTCOMES),
+    mine = _decisions.c.suggestion_id == _suggestions.c.id
+
+    def latest(column: Any) -> Any:
+        found = sa.select(column).where(mine, _decisions.c.action.in_(facts.OUTCOMES))
+        return found.order_by(_decisions.c.seq.desc()).limit(1).scalar_subquery()
+
+    def rated(rating: str) -> Any:
+        found = sa.select(sa.func.count()).select_from(_decisions)
+        return found.where(mine, _decisions.c.rating == rating).scalar_subquery()
+
+    conn.execute(
+        sa.update(_suggestions).values(
+            outcome=latest(_decisions.c.action),
+            edit_share=latest(_decisions.c.edit_share),
+            rated_helpful=rated("helpful"),
+            rated_wrong=rated("wrong"),
         )
-        .order_by(_decisions.c.seq.desc())
-        .limit(1)
-        .scalar_subquery()
     )
-    conn.execute(sa.update(_suggestions).values(outcome=outcome))
 
 
 def _record(fields: Any) -> SuggestionRecord | None:
