@@ -147,7 +147,7 @@ def _read(store: ChunkStore) -> _Passages:
             continue
         out.read += 1
         found = []
-        for sentence in split_sentences(text):
+        for sentence in _sentences(text):
             stated = figures(sentence)
             if stated:
                 found.append(Claim(len(out.claims), sentence, stated, topic(sentence)))
@@ -156,6 +156,20 @@ def _read(store: ChunkStore) -> _Passages:
             out.metadata.append(metadata)
             out.vectors.append(np.asarray(vector, dtype=np.float32) / norm)
             out.claims.append(found)
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    """The passage's sentences, a line that starts in lower case joined to the one before it
+    (text wrapped at a line break, as PDF manuals are: "Schedule Recording" / "requires at
+    least 100 MB ..."); a passage that starts in the middle of a sentence (a chunk of a longer
+    section) leaves that fragment out: what it is about is in the chunk before."""
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        if not sentence[0].islower():
+            out.append(sentence)
+        elif out:
+            out[-1] = f"{out[-1]} {sentence}"
     return out
 
 
