@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from assistant.analytics.catalog import catalog
+from assistant.analytics.queries import Analytics
 from assistant.answerers import Answerer
 from assistant.answerers.answerability import AnswerabilityModel
 from assistant.answerers.extractive import ExtractiveAnswerer
@@ -144,6 +146,11 @@ class Services:
     def gaps(self) -> GapReporter:
         """The knowledge-gap report over the suggestion store, with the store's model."""
         return GapReporter(self.suggestion_store, self.embedder, self.dense)
+
+    @cached_property
+    def analytics(self) -> Analytics:
+        """Usage analytics and content flags over the suggestion store and the KB's documents."""
+        return Analytics(self.suggestion_store, lambda: catalog(self.store))
 
     @cached_property
     def zendesk_webhook(self) -> ZendeskWebhook:

@@ -95,6 +95,9 @@ def _register() -> None:
     from integrations.cli import governance  # review-due, conflicts
 
     governance.register(cli)
+    from integrations.cli import analytics  # usage analytics, content flags
+
+    analytics.register(cli)
 
 
 _register()

@@ -17,7 +17,16 @@ from fastapi.responses import RedirectResponse
 
 from assistant.compose import Services
 from assistant.errors import KbassistError
-from integrations.http import documents, health, search, sidebar, suggestions, webhooks
+from integrations.http import (
+    analytics,
+    documents,
+    drafts,
+    health,
+    search,
+    sidebar,
+    suggestions,
+    webhooks,
+)
 from integrations.http.docs import add_docs
 from integrations.http.errors import install_error_handlers
 from integrations.http.limits import BodyLimitMiddleware
@@ -56,7 +65,7 @@ def create_app(services: Services) -> FastAPI:
     if not http.api_keys:  # keyless: answer only requests meant for this local server
         app.add_middleware(LocalOnlyMiddleware, allowed_hosts=http.allowed_hosts)
     install_error_handlers(app)
-    for module in (suggestions, search, documents, health, sidebar, webhooks):
+    for module in (suggestions, search, documents, health, sidebar, webhooks, analytics, drafts):
         app.include_router(module.router)
     add_docs(app)
     app.state.slack_events = _mount_slack(app, services)  # its path, or None
