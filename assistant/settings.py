@@ -169,6 +169,10 @@ class Settings(BaseSettings):
     embed_threads: int = Field(
         default=0, ge=0, le=256, description="torch threads; 0 = torch's default (all cores)"
     )
+    embed_backend: Literal["torch", "onnx"] = Field(
+        default="torch",
+        description="'onnx': the same model as int8 ONNX (exported under the data dir)",
+    )
 
     # Chunking. A change re-chunks and re-embeds every document on the next ingest.
     chunk_max_words: int = Field(default=180, ge=10, le=2000, description="longest chunk, words")
