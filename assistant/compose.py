@@ -17,6 +17,7 @@ from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.playbooks import PlaybookMatcher
 from assistant.answerers.term_stats import Bm25TermStats
 from assistant.assist import Assistant
+from assistant.drafts.service import DraftService
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.gaps import GapReporter
 from assistant.retrieval import Retriever
@@ -146,6 +147,13 @@ class Services:
     def gaps(self) -> GapReporter:
         """The knowledge-gap report over the suggestion store, with the store's model."""
         return GapReporter(self.suggestion_store, self.embedder, self.dense)
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        """Drafts from resolved tickets and corrections, and the review queue that publishes."""
+        return DraftService.build(
+            self.settings, self.store, self.embedder, self.suggestion_store, self.ingestor
+        )
 
     @cached_property
     def analytics(self) -> Analytics:
