@@ -98,6 +98,9 @@ def _register() -> None:
     from integrations.cli import analytics  # usage analytics, content flags
 
     analytics.register(cli)
+    from integrations.cli import drafts  # drafts generate, review list|show|approve|reject
+
+    drafts.register(cli)
 
 
 _register()
