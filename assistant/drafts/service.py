@@ -77,6 +77,27 @@ class DraftService:
 
     # ----- review
 
+    def sources(self, draft: Draft, audience: Audience) -> list[dict[str, str]]:
+        """The text of each source the reviewer may see, to read beside the draft: a ticket's
+        problem and resolution, a passage as stored, an agent's version of a suggestion."""
+        shown: list[dict[str, str]] = []
+        versions = {v["suggestion_id"]: v for v in (draft.details or {}).get("versions", [])}
+        for source in draft.sources:
+            text = ""
+            if source.kind == "ticket":
+                chunks = self.tickets.store.siblings(source.id, audience)
+                text = "\n\n".join(c.text for c in chunks if "Internal notes" not in c.section)
+            elif source.kind == "passage":
+                hydrated = self.tickets.store.hydrate([source.id]).get(source.id)
+                if hydrated is not None and audience.can_see(hydrated.metadata):
+                    text = hydrated.text
+            elif source.id in versions:
+                text = str(versions[source.id].get("text", ""))
+            shown.append(
+                {"kind": source.kind, "id": source.id, "title": source.title, "text": text}
+            )
+        return shown
+
     def list(self, audience: Audience, states: tuple[str, ...] = ()) -> list[Draft]:
         return [d for d in self.drafts.list(states) if can_see(audience, d)]
 
