@@ -18,7 +18,7 @@ from assistant.answerers.playbooks import PlaybookMatcher
 from assistant.answerers.term_stats import Bm25TermStats
 from assistant.assist import Assistant
 from assistant.drafts.service import DraftService
-from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.embedding import Embedder, check_store_backend, make_embedder
 from assistant.gaps import GapReporter
 from assistant.retrieval import Retriever
 from assistant.retrieval.dense import DenseRetriever
@@ -41,7 +41,7 @@ class Services:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return SentenceTransformerEmbedder.from_settings(self.settings)
+        return make_embedder(self.settings)  # KBASSIST_EMBED_BACKEND: torch or onnx
 
     @cached_property
     def store(self) -> ChunkStore:
@@ -75,7 +75,8 @@ class Services:
 
     @cached_property
     def dense(self) -> DenseRetriever:
-        return DenseRetriever(self.store, self.embedder, lookup=self.lexical.lookup)
+        embedder = check_store_backend(self.settings.data_dir, self.embedder)  # same backend
+        return DenseRetriever(self.store, embedder, lookup=self.lexical.lookup)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
