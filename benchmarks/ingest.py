@@ -6,7 +6,8 @@ chunks, a no-change re-run, and peak memory.
     .venv/bin/python -m benchmarks.ingest --keep /tmp/bench-mtrag   # keep the store (query.py)
 
 Targets: pipeline >= 0.85x bare encode throughput; a no-change re-run >= 50x faster than the
-first ingest.
+first ingest; the ONNX int8 backend (KBASSIST_EMBED_BACKEND=onnx) >= 1.3x torch's bare encode,
+both printed side by side with the cosine between their vectors (--no-onnx skips it).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from llama_index.core.schema import MetadataMode
 
 from assistant.compose import Services
+from assistant.embedding import OnnxEmbedder
 from assistant.settings import Settings
 from ingest.sources import read_sources
 
@@ -59,11 +61,39 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def compare_onnx(
+    texts: list[str], torch_s: float, torch_vectors: list[list[float]], data_dir: Path
+) -> None:
+    """ONNX int8's bare encode beside torch's, and how close its vectors are."""
+    onnx = OnnxEmbedder(cache_dir=data_dir / "models" / "onnx")
+    started = time.perf_counter()
+    onnx.onnx_file()
+    print(f"onnx export:       {time.perf_counter() - started:8.1f} s  (once per model)")
+    onnx.embed_documents(texts[:64])  # warm
+    started = time.perf_counter()
+    onnx.embed_documents(texts)
+    took = time.perf_counter() - started
+    speedup = torch_s / took
+    print(
+        f"bare encode, onnx: {took:8.1f} s  {len(texts) / took:7.1f} chunks/s  "
+        f"{speedup:.2f}x torch   (target >= 1.3)"
+    )
+    cosines = [
+        sum(a * b for a, b in zip(x, y, strict=True))
+        for x, y in zip(torch_vectors, onnx.embed_documents(texts[:256]), strict=True)
+    ]
+    print(
+        f"cosine to torch:   mean {sum(cosines) / len(cosines):.4f}  min {min(cosines):.4f}"
+        f"  ({len(cosines)} chunks)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=EVALDATA / "mtrag_cloud_pooled")
     parser.add_argument("--docs", type=int, default=0, help="use a generated corpus of N docs")
     parser.add_argument("--keep", type=Path, default=None, help="data dir to keep the store in")
+    parser.add_argument("--no-onnx", action="store_true", help="skip the ONNX int8 comparison")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kbassist-bench-"))
@@ -87,6 +117,8 @@ def main() -> None:
     embedder.embed_documents(texts)
     bare = time.perf_counter() - started
     print(f"bare encode:       {bare:8.1f} s  {len(texts) / bare:7.1f} chunks/s")
+    if not args.no_onnx:
+        compare_onnx(texts, bare, embedder.embed_documents(texts[:256]), data_dir)
 
     started = time.perf_counter()
     first = services.ingestor.sync([corpus])
