@@ -3,7 +3,8 @@
 Routes are thin and live one router per resource; the app holds its ``Services`` in
 ``app.state`` and nothing global. Keys, audiences and the channel come from ``deps``; every error
 leaves in the one shape of ``errors``. Open without a key: /healthz, /readyz, /docs,
-/openapi.json, the sidebar page (/sidebar) and /slack/events (Slack signs its own requests).
+/openapi.json, the sidebar and dashboard pages (/sidebar, /admin: its data needs an admin key) and
+/slack/events (Slack signs its own requests).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from fastapi.responses import RedirectResponse
 from assistant.compose import Services
 from assistant.errors import KbassistError
 from integrations.http import (
+    admin,
     analytics,
     documents,
     drafts,
+    gaps,
     health,
     search,
     sidebar,
@@ -65,7 +68,18 @@ def create_app(services: Services) -> FastAPI:
     if not http.api_keys:  # keyless: answer only requests meant for this local server
         app.add_middleware(LocalOnlyMiddleware, allowed_hosts=http.allowed_hosts)
     install_error_handlers(app)
-    for module in (suggestions, search, documents, health, sidebar, webhooks, analytics, drafts):
+    for module in (
+        suggestions,
+        search,
+        documents,
+        health,
+        sidebar,
+        webhooks,
+        analytics,
+        drafts,
+        gaps,
+        admin,
+    ):
         app.include_router(module.router)
     add_docs(app)
     app.state.slack_events = _mount_slack(app, services)  # its path, or None
