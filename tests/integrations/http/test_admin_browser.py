@@ -47,13 +47,7 @@ def server_settings() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def base(live: LiveServer) -> str:
     """The live server with a history: questions nothing answers, overridden by three agents,
-    and a covered one accepted (the routers are mounted if create_app lacks them)."""
-    from integrations.http import admin, gaps
-
-    paths = {getattr(route, "path", None) for route in live.app.routes}
-    for path, module in (("/admin", admin), ("/v1/gaps", gaps)):
-        if path not in paths:
-            live.app.include_router(module.router)
+    and a covered one accepted."""
     service = live.services.service
     tier1 = Audience.agent("tier1")
     for question, agent in UNCOVERED:
