@@ -9,6 +9,8 @@ beside earlier ones as history.
 
 from __future__ import annotations
 
+import math
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -134,6 +136,9 @@ SUGGESTION_DOCUMENTS = Table(
     Column("product", String(200), nullable=False),
     Column("owner", String(200), nullable=False),
     Column("visibility", String(300), nullable=False),
+    Column("created_at", UTCDateTime),  # the suggestion's
+    Column("team", String(512)),
+    Column("outcome", String(16)),
 )
 DELIVERIES = Table(
     "deliveries",
@@ -184,7 +189,7 @@ class SqlSuggestionStore:
         row["created_at"] = record.created_at
         row["audience"] = {"teams": sorted(asker.teams), "customer_facing": asker.customer_facing}
         row |= facts.suggestion_columns(record, asker.teams)
-        documents = facts.document_rows(record)
+        documents = facts.document_rows(record, asker.teams)
         with self._tx(write=True) as conn:
             conn.execute(insert(SUGGESTIONS).values(**row))
             if documents:
@@ -279,6 +284,9 @@ class SqlSuggestionStore:
         if values:
             settled = SUGGESTIONS.c.id == decision.suggestion_id
             conn.execute(update(SUGGESTIONS).where(settled).values(**values))
+        if "outcome" in values:
+            cited = SUGGESTION_DOCUMENTS.c.suggestion_id == decision.suggestion_id
+            conn.execute(update(SUGGESTION_DOCUMENTS).where(cited).values(outcome=decision.action))
 
     @staticmethod
     def _decision_facts(conn: Connection, decision: Decision) -> dict[str, Any]:
@@ -358,7 +366,20 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    try:  # the analytics bucket latencies with ln and floor (SQLite's optional math functions)
+        cursor.execute("SELECT ln(1.0), floor(1.5)")
+    except sqlite3.OperationalError:
+        dbapi_connection.create_function("ln", 1, _ln, deterministic=True)
+        dbapi_connection.create_function("floor", 1, _floor, deterministic=True)
     cursor.close()
+
+
+def _ln(value: float | None) -> float | None:
+    return None if value is None or value <= 0 else math.log(value)
+
+
+def _floor(value: float | None) -> float | None:
+    return None if value is None else float(math.floor(value))
 
 
 def _sqlite_begin(conn: Connection) -> None:

@@ -81,7 +81,8 @@ def fill(store: SqlSuggestionStore, suggestions: int, decisions: int, seed: int 
                 for rank, doc in enumerate([lead, *rng.sample(docs, 4)], start=1):
                     if doc == lead and rank > 1:
                         continue
-                    documents.append(_document(sid, doc, rank, rank == 1 and not abstained, rng))
+                    row = _document(sid, doc, rank, rank == 1 and not abstained, rng)
+                    documents.append(row | {k: rows[-1][k] for k in ("created_at", "team")})
             conn.execute(insert(SUGGESTIONS), rows)
             conn.execute(insert(SUGGESTION_DOCUMENTS), documents)
         _decide(conn, rng, ids, decisions, now)
@@ -99,6 +100,7 @@ def _document(sid: str, doc: str, rank: int, cited: bool, rng: random.Random) ->
         "product": "",
         "owner": f"owner{int(doc[4:]) % 12}",
         "visibility": VISIBILITIES[int(doc[4:]) % 4],
+        "outcome": None,
     }
 
 
@@ -142,6 +144,10 @@ def _decide(conn: Any, rng: random.Random, ids: list[str], n: int, now: datetime
         f"UPDATE suggestions SET outcome = {latest.format('action')}, "
         f"edit_share = {latest.format('edit_share')}, "
         f"rated_helpful = {rated.format('helpful')}, rated_wrong = {rated.format('wrong')}"
+    )
+    conn.exec_driver_sql(
+        "UPDATE suggestion_documents SET outcome = (SELECT s.outcome FROM suggestions s "
+        "WHERE s.id = suggestion_documents.suggestion_id)"
     )
     conn.exec_driver_sql("ANALYZE")
 

@@ -44,10 +44,11 @@ def suggestion_columns(record: SuggestionRecord, teams: Iterable[str]) -> dict[s
     }
 
 
-def document_rows(record: SuggestionRecord) -> list[dict[str, Any]]:
+def document_rows(record: SuggestionRecord, teams: Iterable[str]) -> list[dict[str, Any]]:
     """One row per document the suggestion retrieved or cited: its retrieval rank (None for a
     document only cited, such as a playbook's sibling step), whether it was cited, cited while
-    stale, or led the answer, and its metadata at the time."""
+    stale, or led the answer, and its metadata at the time; with the suggestion's time and
+    team, so that the per-document figures of a window read this table alone."""
     cited = {c.doc_id for c in record.suggestion.citations}
     stale = {c.doc_id for c in record.suggestion.citations if c.stale}
     lead = _lead(record).get("doc_id")
@@ -59,8 +60,10 @@ def document_rows(record: SuggestionRecord) -> list[dict[str, Any]]:
         if citation.doc_id not in rows:
             meta = {"source_type": citation.source_type}
             rows[citation.doc_id] = _doc_row(record, citation.doc_id, None, meta)
+    team = team_key(teams)
     for doc_id, row in rows.items():
         row.update(cited=doc_id in cited, stale=doc_id in stale, lead=doc_id == lead)
+        row.update(created_at=record.created_at, team=team, outcome=None)
     return list(rows.values())
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
-from types import SimpleNamespace
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, func, select
@@ -24,7 +23,8 @@ from assistant.analytics.catalog import DocumentInfo
 from assistant.analytics.documents import DocumentReport, document_report
 from assistant.analytics.flags import FlagRules, FlagsReport, flags
 from assistant.analytics.params import Scope
-from assistant.analytics.sql import S, count_if, group_key, in_scope, usage_rows
+from assistant.analytics.sql import S, count_if, group_key, in_scope
+from assistant.analytics.usage import Tally, edit_medians, tallies, total
 from assistant.suggestion_db import DECISIONS, SUGGESTION_DOCUMENTS
 from assistant.types import Audience
 
@@ -118,68 +118,47 @@ class Analytics:
 
 
 def _group_stats(conn: Connection, key: ColumnElement[Any], scope: Scope) -> UsageStats:
-    """The groups and the totals, from one scan (``sql.usage_rows``)."""
-    rows = conn.execute(usage_rows(key, in_scope(scope))).all()
-    groups = [_stats(str(row.key), row, "k") for row in rows]
-    summed = SimpleNamespace(  # counts add up; an overall percentile is in one group's row
-        **{name: sum(int(getattr(row, name)) for row in rows) for name in _COUNTS},
-        **{f"{p}_all": _first(getattr(row, f"{p}_all") for row in rows) for p in _PICKS},
-    )
-    return groups, _stats("", summed, "all")
+    """The groups and the totals (``assistant.analytics.usage``)."""
+    where = in_scope(scope)
+    groups = tallies(conn, key, where)
+    medians, overall = edit_medians(conn, key, where)
+    stats = [_stats(name, tally, medians.get(name)) for name, tally in groups.items()]
+    return stats, _stats("", total(groups.values()), overall)
 
 
-_PICKS = ("p50", "p95", "edit")
-_COUNTS = (
-    "n",
-    "abstained",
-    "decided",
-    "accept",
-    "edit",
-    "override",
-    "fallback",
-    "helpful",
-    "wrong",
-)
-
-
-def _stats(key: str, row: Any, scope: str) -> GroupStats:
-    n, decided = int(row.n), int(row.decided)
+def _stats(key: str, tally: Tally, median_edit: float | None) -> GroupStats:
+    count = tally.counts
+    n, decided = count["n"], count["decided"]
     return GroupStats(
         key=key,
         suggestions=n,
-        abstention_rate=_rate(row.abstained, n),
+        abstention_rate=_rate(count["abstained"], n),
         decided_share=_rate(decided, n),
-        accept_rate=_rate(row.accept, decided),
-        edit_rate=_rate(row.edit, decided),
-        override_rate=_rate(row.override, decided),
-        median_edit_share=_round(getattr(row, f"edit_{scope}"), 4),
-        citations_helpful=int(row.helpful),
-        citations_wrong=int(row.wrong),
-        llm_fallback_rate=_rate(row.fallback, n),
-        latency_ms_p50=_round(getattr(row, f"p50_{scope}")),
-        latency_ms_p95=_round(getattr(row, f"p95_{scope}")),
+        accept_rate=_rate(count["accept"], decided),
+        edit_rate=_rate(count["edit"], decided),
+        override_rate=_rate(count["override"], decided),
+        median_edit_share=_round(median_edit, 4),
+        citations_helpful=count["helpful"],
+        citations_wrong=count["wrong"],
+        llm_fallback_rate=_rate(count["fallback"], n),
+        latency_ms_p50=_round(tally.percentile(50)),
+        latency_ms_p95=_round(tally.percentile(95)),
     )
-
-
-def _first(values: Any) -> Any:
-    return next((v for v in values if v is not None), None)
 
 
 def _document_counts(conn: Connection, scope: Scope) -> dict[str, dict[str, Any]]:
     """Per document id: its counts in the scope, and its metadata as last recorded."""
-    where = in_scope(scope)
     rows = conn.execute(
         select(
             SD.c.doc_id,
             count_if(SD.c.rank.is_not(None)).label("retrieved"),
             count_if(SD.c.cited).label("cited"),
-            count_if(SD.c.cited & (S.c.outcome == "accept")).label("cited_accepted"),
-            count_if(SD.c.cited & (S.c.outcome == "override")).label("cited_overridden"),
+            count_if(SD.c.cited & (SD.c.outcome == "accept")).label("cited_accepted"),
+            count_if(SD.c.cited & (SD.c.outcome == "override")).label("cited_overridden"),
             count_if(SD.c.cited & SD.c.stale).label("stale_cited"),
             *(func.max(SD.c[name]).label(name) for name in ("visibility", "source_type", "owner")),
         )
-        .select_from(SD.join(S, SD.c.suggestion_id == S.c.id))
-        .where(*where)
+        .where(*in_scope(scope, SD))
         .group_by(SD.c.doc_id)
     ).all()
     counts = {row.doc_id: dict(row._mapping) for row in rows}
@@ -190,7 +169,7 @@ def _document_counts(conn: Connection, scope: Scope) -> dict[str, dict[str, Any]
             count_if(D.c.rating == "wrong").label("rated_wrong"),
         )
         .select_from(D.join(S, D.c.suggestion_id == S.c.id))
-        .where(*where, D.c.action == "rate_citation", D.c.doc_id.is_not(None))
+        .where(*in_scope(scope), D.c.action == "rate_citation", D.c.doc_id.is_not(None))
         .group_by(D.c.doc_id)
     ).all()
     for row in ratings:

@@ -3,10 +3,9 @@ nearest-rank percentiles, all as SQLAlchemy Core expressions that run on SQLite 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, String, Table, case, cast, func, literal, or_
 
 from assistant.analytics.params import GroupBy, Scope
 from assistant.suggestion_db import SUGGESTIONS
@@ -20,14 +19,15 @@ def like_escaped(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def in_scope(scope: Scope) -> list[ColumnElement[bool]]:
-    """Suggestions made in the window (and asked by the team, when one is given)."""
+def in_scope(scope: Scope, table: Table = S) -> list[ColumnElement[bool]]:
+    """Suggestions made in the window (and asked by the team, when one is given), on the
+    ``created_at`` and ``team`` of ``table`` (suggestions, or their documents' rows)."""
     conditions = [
-        S.c.created_at >= scope.window.since,
-        S.c.created_at < scope.window.until,
+        table.c.created_at >= scope.window.since,
+        table.c.created_at < scope.window.until,
     ]
     if scope.team:
-        teams = literal(",") + func.coalesce(S.c.team, "") + literal(",")
+        teams = literal(",") + func.coalesce(table.c.team, "") + literal(",")
         conditions.append(teams.like(f"%,{like_escaped(scope.team)},%", escape="\\"))
     return conditions
 
@@ -71,50 +71,3 @@ def count_if(condition: ColumnElement[Any]) -> ColumnElement[Any]:
 def pick(rank: Any, count: Any, p: int, value: Any) -> ColumnElement[Any]:
     """In a group, the value at nearest rank ceil(p·count/100) (None when count is 0)."""
     return func.max(case((rank == (count * p + 99) // 100, value)))
-
-
-def usage_rows(key: ColumnElement[Any], where: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    """One scan of the window's suggestions: per group key, the counts, and the latency and edit
-    share percentiles both within the group (``*_k``) and over all groups (``*_all``: non-null in
-    the one group that holds that rank). Ranks come from window functions; edit shares rank
-    nulls last, so ranks 1..count are the edited suggestions."""
-    latency, edit = S.c.latency_ms, S.c.edit_share
-    edits_last = [edit.is_(None), edit]
-    inner = (
-        select(
-            key.label("key"),
-            *(
-                S.c[c]
-                for c in ("abstained", "outcome", "llm_fallback", "rated_helpful", "rated_wrong")
-            ),
-            latency.label("latency"),
-            edit.label("edit"),
-            func.row_number().over(partition_by=key, order_by=latency).label("rl_k"),
-            func.count().over(partition_by=key).label("n_k"),
-            func.row_number().over(order_by=latency).label("rl_all"),
-            func.count().over().label("n_all"),
-            func.row_number().over(partition_by=key, order_by=edits_last).label("re_k"),
-            func.count(edit).over(partition_by=key).label("ne_k"),
-            func.row_number().over(order_by=edits_last).label("re_all"),
-            func.count(edit).over().label("ne_all"),
-        )
-        .where(*where)
-        .subquery()
-    )
-    c = inner.c
-    return select(
-        c.key,
-        func.count().label("n"),
-        count_if(c.abstained).label("abstained"),
-        count_if(c.outcome.is_not(None)).label("decided"),
-        *(count_if(c.outcome == a).label(a) for a in ("accept", "edit", "override")),
-        count_if(c.llm_fallback).label("fallback"),
-        func.coalesce(func.sum(c.rated_helpful), 0).label("helpful"),
-        func.coalesce(func.sum(c.rated_wrong), 0).label("wrong"),
-        pick(c.rl_k, c.n_k, 50, c.latency).label("p50_k"),
-        pick(c.rl_k, c.n_k, 95, c.latency).label("p95_k"),
-        pick(c.rl_all, c.n_all, 50, c.latency).label("p50_all"),
-        pick(c.rl_all, c.n_all, 95, c.latency).label("p95_all"),
-        pick(c.re_k, c.ne_k, 50, c.edit).label("edit_k"),
-        pick(c.re_all, c.ne_all, 50, c.edit).label("edit_all"),
-    ).group_by(c.key)

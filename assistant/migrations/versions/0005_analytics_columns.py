@@ -30,6 +30,32 @@ branch_labels = None
 depends_on = None
 
 _BATCH = 2000
+ANALYTICS_INDEX = [
+    "created_at",
+    "team",
+    "channel",
+    "source_type",
+    "product",
+    "abstained",
+    "outcome",
+    "llm_fallback",
+    "latency_ms",
+    "edit_share",
+    "rated_helpful",
+    "rated_wrong",
+]
+DOCUMENTS_INDEX = [
+    "created_at",
+    "doc_id",
+    "rank",
+    "cited",
+    "stale",
+    "outcome",
+    "team",
+    "visibility",
+    "source_type",
+    "owner",
+]
 _SUGGESTION_COLUMNS = (
     sa.Column("team", sa.String(512)),
     sa.Column("abstained", sa.Boolean),
@@ -66,13 +92,21 @@ def upgrade() -> None:
         sa.Column("product", sa.String(200), nullable=False),
         sa.Column("owner", sa.String(200), nullable=False),
         sa.Column("visibility", sa.String(300), nullable=False),
+        sa.Column("created_at", sa.DateTime),
+        sa.Column("team", sa.String(512)),
+        sa.Column("outcome", sa.String(16)),
         sa.PrimaryKeyConstraint("suggestion_id", "doc_id"),
     )
     op.create_index("ix_suggestion_documents_doc_id", "suggestion_documents", ["doc_id"])
+    # covering indexes: a window's aggregates read the index, not the rows (and their JSON)
+    op.create_index("ix_suggestions_analytics", "suggestions", list(ANALYTICS_INDEX))
+    op.create_index("ix_suggestion_documents_window", "suggestion_documents", list(DOCUMENTS_INDEX))
     _backfill(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index("ix_suggestion_documents_window", "suggestion_documents")
+    op.drop_index("ix_suggestions_analytics", "suggestions")
     op.drop_index("ix_suggestion_documents_doc_id", "suggestion_documents")
     op.drop_table("suggestion_documents")
     with op.batch_alter_table("decisions") as batch:
@@ -97,7 +131,10 @@ _decisions = sa.table(
     sa.column("edit_share", sa.Float),
     sa.column("doc_id", sa.String),
 )
-_DOCUMENT_FIELDS = "suggestion_id doc_id rank cited stale lead source_type product owner visibility"
+_DOCUMENT_FIELDS = (
+    "suggestion_id doc_id rank cited stale lead source_type product owner visibility "
+    "created_at team outcome"
+)
 _documents = sa.table("suggestion_documents", *map(sa.column, _DOCUMENT_FIELDS.split()))
 
 
@@ -134,6 +171,17 @@ def _backfill(conn: sa.Connection) -> None:
             rated_wrong=rated("wrong"),
         )
     )
+    # each document row takes its suggestion's time, team and outcome as stored there
+    own = _suggestions.c.id == _documents.c.suggestion_id
+
+    def of_suggestion(name: str) -> Any:
+        return sa.select(_suggestions.c[name]).where(own).scalar_subquery()
+
+    conn.execute(
+        sa.update(_documents).values(
+            **{name: of_suggestion(name) for name in ("created_at", "team", "outcome")}
+        )
+    )
 
 
 def _record(fields: Any) -> SuggestionRecord | None:
@@ -155,7 +203,10 @@ def _fill_suggestions(
         values = {"team": facts.team_key(teams)}
         if record is not None:
             values = facts.suggestion_columns(record, teams)
-            documents += facts.document_rows(record)
+            documents += [
+                {**row, "created_at": None, "team": None}  # copied in SQL below
+                for row in facts.document_rows(record, teams)
+            ]
         conn.execute(sa.update(_suggestions).where(_suggestions.c.id == row.id).values(**values))
     if documents:
         conn.execute(sa.insert(_documents), documents)

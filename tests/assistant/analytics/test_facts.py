@@ -67,6 +67,9 @@ def test_older_rows_are_back_filled_from_their_json(tmp_path: Path) -> None:
         ("kb-1", 2, True, True, True),
         ("kb-2", 1, False, False, False),
     ]
+    assert {(d.created_at, d.team, d.outcome) for d in documents} == {
+        (s1.created_at, "billing,tier2", "override")
+    }
 
 
 def test_a_saved_suggestion_and_its_decisions_fill_the_columns(tmp_path: Path) -> None:
