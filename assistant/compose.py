@@ -22,12 +22,14 @@ from assistant.embedding import Embedder, check_store_backend, make_embedder
 from assistant.gaps import GapReporter
 from assistant.retrieval import Retriever
 from assistant.retrieval.dense import DenseRetriever
+from assistant.retrieval.feedback import FeedbackPrior, FeedbackRetriever
 from assistant.retrieval.hybrid import HybridRetriever, Staleness
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.service import SupportService
 from assistant.settings import Settings
 from assistant.store import ChunkStore
 from assistant.suggestion_db import SqlSuggestionStore
+from assistant.tuning.votes import SqlVotes
 from assistant.webhooks import ZendeskWebhook
 from ingest.chunking import StructureChunker
 from ingest.sources import Limits
@@ -121,9 +123,13 @@ class Services:
 
     @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(
-            self.retriever, self.answerer, self.store.siblings, playbooks=self.playbooks
-        )
+        return Assistant(self.ranked, self.answerer, self.store.siblings, playbooks=self.playbooks)
+
+    @cached_property
+    def ranked(self) -> Retriever:
+        """The fused ranking, then the feedback prior from agents' decisions (the ``feedback``
+        signal; exactly the fused ranking while no document has votes)."""
+        return FeedbackRetriever(self.retriever, FeedbackPrior(SqlVotes(self.suggestion_store)))
 
     @cached_property
     def suggestion_store(self) -> SqlSuggestionStore:
