@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from assistant.service import SupportService
 from assistant.suggestion_db import SqlSuggestionStore
@@ -28,7 +28,7 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run(data_dir: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def run(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args], env=env)
 
 

@@ -4,6 +4,7 @@ documents as counts; keyless local use is admin from a loopback address only."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +16,6 @@ from assistant.suggestion_db import SqlSuggestionStore
 from integrations.http.app import create_app
 from tests.assistant.analytics.sample import CATALOG, fill
 from tests.assistant.test_service import FakeAssistant
-from tests.integrations.http.conftest import error_of
 
 ADMIN = {"X-API-Key": "admin-key"}
 AGENT = {"X-API-Key": "agent-key"}
@@ -35,6 +35,15 @@ def services_on(tmp_path: Path, keys: dict[str, list[str] | ApiKey], filled: boo
         fill(SupportService(FakeAssistant(), store))
     services.__dict__["analytics"] = Analytics(store, lambda: CATALOG)
     return services
+
+
+def error_of(response: Any) -> dict[str, str]:
+    """The one error shape, ``{"error": {"code", "detail"}}``, and never a traceback."""
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "detail"}, body
+    assert "Traceback" not in response.text
+    error: dict[str, str] = body["error"]
+    return error
 
 
 @pytest.fixture
