@@ -228,6 +228,8 @@ class Ingestor:
         slab_size = max(self.slab_size, -(-len(todo) // 8))
         for start in range(0, len(todo), slab_size):
             slab = todo[start : start + slab_size]
+            if start == 0:  # the store is about to change: indexes of the old one are stale
+                bump_generation(self.data_dir)  # (even if this run is killed before its end)
             self.journal.write_text(json.dumps([d.id_ for d in slab]))
             assert pipeline is not None
             nodes = pipeline.run(documents=slab)
@@ -287,6 +289,7 @@ class Ingestor:
     def _delete(self, docs: DocStoreFile, doc_ids: list[str]) -> None:
         if not doc_ids:
             return
+        bump_generation(self.data_dir)  # as in _upsert: a kill after this leaves indexes stale
         self.store.delete_documents(doc_ids)
         for doc_id in doc_ids:
             docs.forget(doc_id)
