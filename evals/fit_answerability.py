@@ -11,9 +11,9 @@ citation, enough facts), the playbook evidence (``PlaybookMatcher.evidence``) am
 without playbooks gets the others' mean there, as the model reads a missing feature. A
 scikit-learn logistic regression is fitted on standardised features and written as JSON
 (``assistant/answerers/answerability.v2.json`` by default); the abstention threshold is the one
-with the best mean abstention F1 over the sets' dev items. The playbook threshold and margin are
-printed (they live in ``answerers.playbooks``): the point of a plateau of next-action accuracy
-on the annotated dev items, not a one-item spike (``playbook_threshold``).
+with the best mean abstention F1 over the sets' dev items. The playbook matcher's model is fitted
+on the annotated dev items and printed (``evals.fit_playbooks``; it lives in
+``answerers.playbooks.PLAYBOOK_MODEL``).
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from assistant.assist import Assistant, SuggestResult
 from assistant.settings import Settings
 from assistant.suggestion import AskRequest
 from assistant.types import Audience
-from evals.answer_metrics import next_actions_correct
+from evals import fit_playbooks
 from evals.calibrate import choose_shared_threshold
+from evals.fit_playbooks import Candidate, PlaybookRow
 from evals.gold import GoldItem
 from evals.pipeline import EvalJob, beir_job, gold_job
 from evals.quality import item_checks
@@ -53,8 +54,7 @@ class Row:
     item: GoldItem
     values: dict[str, float]
     correct: bool
-    playbooks: list[tuple[str, float]]  # playbook "when to use" scores, best first
-    kinds: list[str]  # action kinds of the best playbook
+    playbooks: PlaybookRow  # the candidate playbooks with their evidence
 
 
 class _Recorder:
@@ -86,11 +86,10 @@ def rows_of(job: EvalJob) -> list[Row]:
         passages = assistant.passages(result.retrieved, audience)
         matcher = services.playbooks
         ranked = matcher.scores(result.query, audience)
-        kinds: list[str] = []
-        if ranked:
-            best = matcher.match(result.query, audience)
-            forced = best or _forced(matcher, result.query, audience)
-            kinds = [a.kind for a in with_actions(result.suggestion, forced).next_actions]
+        candidates = tuple(
+            Candidate(doc_id, evidence, _kinds(matcher, result, doc_id, audience))
+            for doc_id, evidence in matcher.candidates(ranked, result.retrieved)
+        )
         evidence = PlaybookMatcher.evidence(ranked) if ranked else None
         rows.append(
             Row(
@@ -98,20 +97,19 @@ def rows_of(job: EvalJob) -> list[Row]:
                 item,
                 features(result.query, passages, stats, playbook=evidence),
                 item_checks(item, prediction).correct,
-                ranked,
-                kinds,
+                PlaybookRow(item, candidates),
             )
         )
     return rows
 
 
-def _forced(matcher: PlaybookMatcher, question: str, audience: Audience) -> PlaybookMatch | None:
-    threshold, margin = matcher.threshold, matcher.margin
-    matcher.threshold, matcher.margin = -1.0, -1.0
-    try:
-        return matcher.match(question, audience)
-    finally:
-        matcher.threshold, matcher.margin = threshold, margin
+def _kinds(
+    matcher: PlaybookMatcher, result: SuggestResult, doc_id: str, audience: Audience
+) -> tuple[str, ...]:
+    """The action kinds the suggestion would carry were ``doc_id`` the matched playbook."""
+    chunks = tuple(c for c in matcher.siblings(doc_id, audience) if c.metadata.get("actions"))
+    forced = PlaybookMatch(doc_id, 1.0, 0.0, 1.0, chunks)
+    return tuple(a.kind for a in with_actions(result.suggestion, forced).next_actions)
 
 
 def fit(rows: Sequence[Row], c: float = 1.0) -> AnswerabilityModel:
@@ -145,60 +143,6 @@ def fit(rows: Sequence[Row], c: float = 1.0) -> AnswerabilityModel:
     )
 
 
-THRESHOLDS = tuple(round(0.25 + 0.005 * n, 3) for n in range(81))  # 0.25 .. 0.65
-MARGINS = tuple(round(0.01 * n, 2) for n in range(21))  # 0 .. 0.2
-MAX_WRONG_PLAYBOOK = 0.05
-PLATEAU = 3  # grid steps each side: +-0.015 in threshold and +-0.03 in margin
-
-
-def _playbook_grid(scored: Sequence[Row]) -> tuple[np.ndarray, np.ndarray]:
-    """Next-action accuracy and wrong-playbook rate at every (threshold, margin) of the grid."""
-    accuracy = np.zeros((len(THRESHOLDS), len(MARGINS)))
-    wrong = np.zeros_like(accuracy)
-    for r in scored:
-        top, next_ = [*r.playbooks, ("", 0.0), ("", 0.0)][:2]
-        expected = r.item.expected_playbook()
-        for i, t in enumerate(THRESHOLDS):
-            for j, m in enumerate(MARGINS):
-                matched = bool(r.kinds) and top[1] >= t and top[1] - next_[1] >= m
-                playbooks = [top[0]] if matched else []
-                kinds = r.kinds if matched else []
-                accuracy[i, j] += next_actions_correct(
-                    expected, r.item.next_actions, playbooks, kinds
-                )
-                wrong[i, j] += bool(playbooks) and playbooks[0] != expected
-    return accuracy / len(scored), wrong / len(scored)
-
-
-def playbook_threshold(rows: Sequence[Row]) -> tuple[float, float, float, float]:
-    """(threshold, margin, accuracy, wrong-playbook rate) on the annotated dev items.
-
-    The point chosen is the one whose neighbourhood (``PLATEAU`` grid steps each way) has the
-    best mean next-action accuracy, among points whose whole neighbourhood keeps the
-    wrong-playbook rate at most ``MAX_WRONG_PLAYBOOK``: the middle of a plateau, so a one-item
-    spike is not chosen and a small shift in similarities does not change the outcome much.
-    """
-    scored = [r for r in rows if r.item.playbook is not None]
-    if not scored:
-        return (1.01, 0.0, -1.0, 0.0)
-    accuracy, wrong = _playbook_grid(scored)
-    best: tuple[float, int, int] | None = None
-    for i in range(len(THRESHOLDS)):
-        for j in range(len(MARGINS)):
-            window = np.s_[
-                max(0, i - PLATEAU) : i + PLATEAU + 1, max(0, j - PLATEAU) : j + PLATEAU + 1
-            ]
-            if wrong[window].max() > MAX_WRONG_PLAYBOOK:
-                continue
-            smooth = float(accuracy[window].mean())
-            if best is None or smooth > best[0] + 1e-9:
-                best = (smooth, i, j)
-    if best is None:
-        return (1.01, 0.0, -1.0, 0.0)
-    _, i, j = best
-    return (THRESHOLDS[i], MARGINS[j], float(accuracy[i, j]), float(wrong[i, j]))
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True)
@@ -230,10 +174,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     threshold = round(choose_shared_threshold(groups), 4)
     model = replace(fitted, threshold=threshold, meta=meta)
     args.out.write_text(json.dumps(model.to_dict(), indent=2) + "\n")
-    t, m, accuracy, rate = playbook_threshold(rows)
     print(json.dumps({"model": str(args.out), **model.to_dict()}, indent=2))
-    print(f"playbook threshold {t} margin {m} (dev next-action accuracy {accuracy:.3f}, ", end="")
-    print(f"wrong playbook {rate:.3f})")
+    playbook_rows = [r.playbooks for r in rows if r.item.playbook is not None]
+    if playbook_rows:
+        matcher = fit_playbooks.fit(playbook_rows)
+        _, accuracy, rate = fit_playbooks.threshold(playbook_rows, matcher)
+        print(f"playbook model {matcher} (dev next-action accuracy {accuracy:.3f}, ", end="")
+        print(f"wrong playbook {rate:.3f} on {len(playbook_rows)} items)")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 """The right playbook, or none: a playbook's next actions are suggested only when its *when to
 use* matches the question or ticket closely enough.
 
-The match is the dense similarity of the question to the playbooks' "when to use" chunks (a
-search restricted to the source types whose steps are followed, so paraphrases find it), with
-the best playbook kept when it clears ``threshold`` and leads the runner-up by ``margin``.
-Its action-bearing chunks (steps, escalation rules) then become the suggestion's next actions,
-each citing its chunk, whatever answerer wrote the answer.
+The candidates are the playbooks whose "when to use" chunks are most similar to the question (a
+dense search restricted to the source types whose steps are followed, so paraphrases find it).
+Each is scored by a small logistic model (``PlaybookModel``) over three pieces of evidence: that
+similarity, its lead over the best other candidate's, and how high the question's own hybrid
+retrieval (words and meaning over the whole knowledge base) ranked the playbook. The most likely
+candidate is kept when its probability clears the model's threshold. Its action-bearing chunks
+(steps, escalation rules) then become the suggestion's next actions, each citing its chunk,
+whatever answerer wrote the answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answerers.common import citation_for, next_actions
@@ -23,15 +27,48 @@ from ingest.sources.registry import SOURCE_TYPES, flags_of
 # A document's chunks that an audience may see, in order (``ChunkStore.siblings``).
 SiblingFetcher = Callable[[str, Audience], list[RetrievedChunk]]
 
-# Chosen on DEV items only (evals/gold/sample_kb.yaml, split dev, the 43 items annotated with a
-# playbook or ``none``; ``python -m evals.fit_answerability`` prints it): the dense similarity of
-# the question to a playbook's "when to use" chunk, and its lead over the next playbook's, above
-# which that playbook's actions are suggested. The middle of a plateau: the best mean dev
-# next-action accuracy within +-0.015 and +-0.03 of it, where the wrong-playbook rate stays
-# <= 0.05 throughout (0.837 there, wrong 0.047), not a one-item spike.
-PLAYBOOK_THRESHOLD = 0.38
-PLAYBOOK_MARGIN = 0.12
 ACTION_LIMIT = 8  # a playbook's steps and escalation rules together
+CANDIDATES = 3  # the best "when to use" matches the model weighs
+
+
+@dataclass(frozen=True)
+class PlaybookModel:
+    """P(this candidate is the playbook to follow) = sigmoid(intercept + w . evidence), where the
+    evidence is (similarity of its "when to use", lead over the best other candidate's, 1 / (1 +
+    its document rank in the question's hybrid retrieval), 0 when it was not retrieved)."""
+
+    weights: tuple[float, float, float]
+    intercept: float
+    threshold: float  # keep the best candidate from this probability up
+    # A match whose "when to use" is this similar to the question, and leads the other
+    # candidates by this much, says on its own that the knowledge base covers the question, so
+    # the answerer does not abstain (``AnswerContext.covered``). A weaker match, one the
+    # retrieval rank carried, only adds its actions to an answer that stands on its own
+    # confidence: a question near a playbook's topic is not always one it answers.
+    cover: tuple[float, float] = (0.38, 0.12)
+
+    def covers(self, match: PlaybookMatch | None) -> bool:
+        return (
+            match is not None
+            and match.score >= self.cover[0]
+            and match.score - match.runner_up >= self.cover[1]
+        )
+
+    def probability(self, score: float, lead: float, retrieved: float) -> float:
+        z = self.intercept + sum(
+            w * x for w, x in zip(self.weights, (score, lead, retrieved), strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+# Fitted and chosen on DEV items only (evals/gold/sample_kb.yaml, split dev, the 43 items
+# annotated with a playbook or ``none``): ``python -m evals.fit_answerability`` prints both. The
+# threshold is the middle of a plateau of dev next-action accuracy where the wrong-playbook rate
+# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.977, wrong playbook 0.023). The
+# cover bar is the earlier similarity-only matcher's (chosen on the same dev items): a match
+# carried by retrieval rank is right about the playbook far more often than about whether the
+# knowledge base answers the question.
+PLAYBOOK_MODEL = PlaybookModel(weights=(1.8152, 2.3362, 3.4895), intercept=-2.7101, threshold=0.23)
 
 
 def playbook_types() -> tuple[str, ...]:
@@ -43,7 +80,8 @@ def playbook_types() -> tuple[str, ...]:
 class PlaybookMatch:
     doc_id: str
     score: float  # dense similarity of the question to its "when to use"
-    runner_up: float  # the next playbook's, 0 when there is none
+    runner_up: float  # the best other candidate's, 0 when there is none
+    probability: float = 1.0  # the model's, that it is the playbook to follow
     actions: tuple[RetrievedChunk, ...] = ()  # its chunks that carry actions, in order
 
 
@@ -52,14 +90,12 @@ class PlaybookMatcher:
         self,
         search: Retriever,
         siblings: SiblingFetcher,
-        threshold: float = PLAYBOOK_THRESHOLD,
-        margin: float = PLAYBOOK_MARGIN,
+        model: PlaybookModel = PLAYBOOK_MODEL,
         k: int = 24,
     ) -> None:
         self.search = search  # a dense retriever: its chunks carry a "dense" signal
         self.siblings = siblings
-        self.threshold = threshold
-        self.margin = margin
+        self.model = model
         self.k = k
 
     def scores(self, question: str, audience: Audience) -> list[tuple[str, float]]:
@@ -82,19 +118,52 @@ class PlaybookMatcher:
         top, next_ = [*(score for _, score in ranked[:2]), 0.0, 0.0][:2]
         return round(top, 4), round(top - next_, 4)
 
-    def match(self, question: str, audience: Audience) -> PlaybookMatch | None:
-        return self.decide(self.scores(question, audience), audience)
+    def match(
+        self, question: str, audience: Audience, retrieved: Sequence[RetrievedChunk] = ()
+    ) -> PlaybookMatch | None:
+        return self.decide(self.scores(question, audience), audience, retrieved)
 
-    def decide(self, ranked: list[tuple[str, float]], audience: Audience) -> PlaybookMatch | None:
-        """The best of ``ranked`` (``scores``) when it clears the threshold and the margin."""
-        if not ranked:
+    @staticmethod
+    def candidates(
+        ranked: list[tuple[str, float]], retrieved: Sequence[RetrievedChunk] = ()
+    ) -> list[tuple[str, tuple[float, float, float]]]:
+        """The best ``CANDIDATES`` of ``ranked`` (``scores``), each with its evidence: its
+        similarity, its lead over the best other candidate's, and 1 / (1 + its document rank
+        among ``retrieved``, the question's own retrieval), 0 when not retrieved."""
+        top = ranked[:CANDIDATES]
+        docs = list(dict.fromkeys(c.doc_id for c in retrieved))
+        out = []
+        for i, (doc_id, score) in enumerate(top):
+            other = max((s for j, (_, s) in enumerate(top) if j != i), default=0.0)
+            rank = 1.0 / (1 + docs.index(doc_id)) if doc_id in docs else 0.0
+            out.append((doc_id, (score, score - other, rank)))
+        return out
+
+    def decide(
+        self,
+        ranked: list[tuple[str, float]],
+        audience: Audience,
+        retrieved: Sequence[RetrievedChunk] = (),
+    ) -> PlaybookMatch | None:
+        """The most likely of ``ranked``'s candidates when the model's probability for it
+        clears the threshold; None otherwise."""
+        scored = [
+            (self.model.probability(*evidence), doc_id, evidence)
+            for doc_id, evidence in self.candidates(ranked, retrieved)
+        ]
+        if not scored:
             return None
-        doc_id, score = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if score < self.threshold or score - runner_up < self.margin:
+        probability, doc_id, (score, lead, _) = max(scored, key=lambda row: row[0])
+        if probability < self.model.threshold:
             return None
         chunks = [c for c in self.siblings(doc_id, audience) if c.metadata.get("actions")]
-        return PlaybookMatch(doc_id, round(score, 4), round(runner_up, 4), tuple(chunks))
+        return PlaybookMatch(
+            doc_id,
+            round(score, 4),
+            round(score - lead, 4),
+            round(probability, 4),
+            tuple(chunks),
+        )
 
 
 def with_actions(suggestion: Suggestion, match: PlaybookMatch | None) -> Suggestion:

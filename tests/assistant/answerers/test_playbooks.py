@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
-from assistant.answerers.playbooks import PlaybookMatcher, playbook_types, with_actions
+from assistant.answerers.playbooks import (
+    PLAYBOOK_MODEL,
+    PlaybookMatcher,
+    playbook_types,
+    with_actions,
+)
 from assistant.retrieval import Query, RetrievedChunk
 from assistant.suggestion import Citation, Suggestion
 from assistant.types import Audience
@@ -45,7 +50,7 @@ class Search:
 
 def matcher(*chunks: RetrievedChunk) -> tuple[PlaybookMatcher, Search]:
     search = Search(list(chunks))
-    found = PlaybookMatcher(search, lambda doc, audience: STEPS.get(doc, []), 0.45, 0.05)
+    found = PlaybookMatcher(search, lambda doc, audience: STEPS.get(doc, []))
     return found, search
 
 
@@ -58,7 +63,7 @@ def test_the_search_is_restricted_to_the_source_types_that_expand_steps() -> Non
 
 def test_a_close_when_to_use_matches_and_brings_its_action_chunks() -> None:
     found, _ = matcher(
-        pb_chunk("pb-dup", "When to use", 0.62),
+        pb_chunk("pb-dup", "When to use", 0.70),
         pb_chunk("pb-other", "When to use", 0.40),
     )
     match = found.match("customer charged twice", TIER1)
@@ -71,13 +76,45 @@ def test_a_step_chunk_does_not_count_as_when_to_use() -> None:
     assert found.match("refund the duplicate", TIER1) is None
 
 
-def test_below_the_threshold_or_without_a_lead_there_is_no_playbook() -> None:
-    weak, _ = matcher(pb_chunk("pb-dup", "When to use", 0.44))
+def test_a_weak_or_tied_match_the_retrieval_does_not_back_suggests_no_playbook() -> None:
+    weak, _ = matcher(
+        pb_chunk("pb-dup", "When to use", 0.30), pb_chunk("pb-x", "When to use", 0.28)
+    )
     assert weak.match("q", TIER1) is None
     tied, _ = matcher(
         pb_chunk("pb-dup", "When to use", 0.60), pb_chunk("pb-x", "When to use", 0.57)
     )
     assert tied.match("q", TIER1) is None
+
+
+def retrieved(*docs: str) -> list[RetrievedChunk]:
+    """The question's own retrieval, best first (one chunk per document)."""
+    return [RetrievedChunk(f"{d}#0", d, "s", {"source_type": "article"}, 0.5) for d in docs]
+
+
+def test_the_questions_own_retrieval_decides_between_near_tied_playbooks() -> None:
+    found, _ = matcher(
+        pb_chunk("pb-dup", "When to use", 0.45), pb_chunk("pb-x", "When to use", 0.40)
+    )
+    assert found.match("q", TIER1) is None  # close to both: neither on similarity alone
+    first = found.match("q", TIER1, retrieved("pb-dup", "kb-1"))
+    assert first is not None and first.doc_id == "pb-dup"
+    other = found.match("q", TIER1, retrieved("kb-1", "pb-x"))
+    assert other is not None and other.doc_id == "pb-x"
+    assert not found.match("q", TIER1, retrieved(*[f"kb-{n}" for n in range(6)], "pb-dup"))
+
+
+def test_only_a_clear_similarity_match_says_the_question_is_covered() -> None:
+    clear, _ = matcher(
+        pb_chunk("pb-dup", "When to use", 0.70), pb_chunk("pb-x", "When to use", 0.40)
+    )
+    assert PLAYBOOK_MODEL.covers(clear.match("q", TIER1))
+    near, _ = matcher(
+        pb_chunk("pb-dup", "When to use", 0.45), pb_chunk("pb-x", "When to use", 0.40)
+    )
+    carried = near.match("q", TIER1, retrieved("pb-dup"))
+    assert carried is not None and not PLAYBOOK_MODEL.covers(carried)
+    assert not PLAYBOOK_MODEL.covers(None)
 
 
 def answered(citations: list[Citation] | None = None, abstained: bool = False) -> Suggestion:

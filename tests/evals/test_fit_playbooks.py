@@ -1,0 +1,49 @@
+"""Fitting the playbook matcher on dev rows: the evidence weighed, and a threshold in the middle
+of a plateau, never on a one-item spike."""
+
+from __future__ import annotations
+
+from assistant.answerers.playbooks import PlaybookModel
+from evals.fit_playbooks import Candidate, PlaybookRow, fit, outcome, threshold
+from evals.gold import GoldItem
+
+
+def row(n: int, expected: str, *candidates: tuple[str, float, float, float]) -> PlaybookRow:
+    item = GoldItem.model_validate(
+        {"id": f"q{n}", "question": f"question {n}", "split": "dev", "playbook": expected}
+    )
+    return PlaybookRow(
+        item, tuple(Candidate(d, (s, lead, rank), ("escalate",)) for d, s, lead, rank in candidates)
+    )
+
+
+def test_the_fitted_model_keeps_retrieved_clear_matches_and_drops_near_misses() -> None:
+    rows = [
+        row(n, "pb-a", ("pb-a", 0.55 + 0.01 * n, 0.2, 1.0), ("pb-b", 0.35, -0.2, 0.0))
+        for n in range(10)
+    ]
+    rows += [
+        row(10 + n, "none", ("pb-a", 0.40 + 0.005 * n, 0.05, 0.0), ("pb-b", 0.36, -0.05, 0.0))
+        for n in range(10)
+    ]
+    model = fit(rows)
+    assert all(w > 0 for w in model.weights)  # more similar, more ahead, ranked higher: likelier
+    results = [outcome(r, model, model.threshold) for r in rows]
+    assert all(right for right, _ in results)
+    assert not any(wrong for _, wrong in results)
+
+
+def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
+    model = PlaybookModel(weights=(10.0, 0.0, 0.0), intercept=-5.0, threshold=0.5)
+
+    def scored(n: int, expected: str, score: float) -> PlaybookRow:
+        return row(n, expected, ("pb-a", score, 0.2, 0.0))
+
+    rows = [scored(n, "pb-a", 0.50 + 0.01 * n) for n in range(10)]  # clear matches
+    rows += [scored(10 + n, "none", 0.40 + 0.005 * n) for n in range(10)]  # near misses
+    rows.append(scored(30, "none", 0.450))
+    rows.append(scored(31, "pb-a", 0.452))  # a spike: right just above the near misses
+    at, accuracy, wrong = threshold(rows, model)
+    spike, clear = model.probability(0.452, 0.2, 0.0), model.probability(0.50, 0.2, 0.0)
+    assert spike < at <= clear  # inside the plateau, not on the spike
+    assert wrong <= 0.05 and accuracy >= 10 / len(rows)
