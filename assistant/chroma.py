@@ -12,6 +12,7 @@ never reopened.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,8 +82,21 @@ def _http_client(settings: Settings) -> chromadb.ClientAPI:
     )
 
 
+def _writable(settings: Settings) -> None:
+    """A read-only data directory is named before Chroma fails on it with a lower-level error
+    (SQLite needs to write even to read)."""
+    for folder in (settings.data_dir, settings.chroma_path):
+        if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+            raise KbassistError(
+                ErrorCode.STORE_UNAVAILABLE,
+                f"{folder}: read-only; kbassist needs to write in its data directory "
+                "(KBASSIST_DATA_DIR, --data-dir)",
+            )
+
+
 def _embedded(settings: Settings) -> CollectionHandle:
     """The collection on a System of its own, which loads the HNSW index from disk now."""
+    _writable(settings)
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     chroma = _chroma_settings()
     chroma.is_persistent = True
@@ -121,8 +135,8 @@ def open_collection(settings: Settings) -> CollectionHandle:
     except PermissionError as exc:
         raise KbassistError(
             ErrorCode.STORE_UNAVAILABLE,
-            f"cannot open the Chroma store at {settings.chroma_path}: permission denied "
-            "(is the data directory read-only?)",
+            f"{exc.filename or settings.chroma_path}: permission denied; kbassist needs to write "
+            "in its data directory (KBASSIST_DATA_DIR, --data-dir)",
         ) from exc
     except Exception as exc:  # chromadb raises several types for an unreachable store
         where = settings.chroma_url or str(settings.chroma_path)

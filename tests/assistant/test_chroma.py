@@ -1,0 +1,60 @@
+"""Opening the store: a read-only data directory is a clear error naming it, and the store is
+left as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.embedding import SentenceTransformerEmbedder
+from assistant.settings import Settings
+from assistant.store import ChunkStore
+from ingest.sync import Ingestor
+
+pytestmark = pytest.mark.slow
+
+
+def _read_only(folder: Path, command: list[str]) -> list[str]:
+    """``command`` with ``folder`` read-only: a read-only bind mount in a mount namespace of its
+    own as root (root ignores permission bits), the write bits removed otherwise."""
+    if os.geteuid() != 0:
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        return command
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare(1) to mount the data directory read-only as root")
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("mount namespaces are not allowed here")
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    return ["unshare", "-m", "sh", "-c", script, str(folder), *command]
+
+
+def test_a_read_only_data_directory_is_a_clear_error(
+    tmp_path: Path, tiny_kb: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    assert Ingestor(ChunkStore.from_settings(settings), embedder, settings.data_dir).sync([tiny_kb])
+    article = tiny_kb / "articles" / "kb-1.md"
+    article.write_text(article.read_text() + "\nA changed line.\n")
+    before = {p: p.read_bytes() for p in settings.data_dir.rglob("*") if p.is_file()}
+
+    command = [sys.executable, "-m", "integrations.cli", "--data-dir", str(settings.data_dir)]
+    done = subprocess.run(
+        _read_only(settings.data_dir, [*command, "ingest", str(tiny_kb)]),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 5, done.stdout + done.stderr  # store_unavailable
+    assert "read-only" in done.stderr and str(settings.data_dir) in done.stderr
+    assert "Traceback" not in done.stderr
+    after = {p: p.read_bytes() for p in settings.data_dir.rglob("*") if p.is_file()}
+    assert after == before  # nothing written
+    for path in [settings.data_dir, *settings.data_dir.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)  # so pytest can clean up
