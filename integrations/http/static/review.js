@@ -56,7 +56,9 @@
       button.append(el("span", { class: "rv-item-title" }, d.title));
       button.append(el("span", { class: "rv-muted" }, ` ${d.kind} · ${d.state} · ${d.sources} sources`));
       button.addEventListener("click", () => show(d.id).catch((e) => banner(e.message)));
-      list.append(el("li")).append(button);
+      const item = el("li");
+      item.append(button);
+      list.append(item);
     }
     status(drafts.length ? `${drafts.length} draft(s)` : "No drafts.");
   }
@@ -83,21 +85,22 @@
     if (!current) return;
     banner("");
     const id = encodeURIComponent(current.id);
-    let done;
+    let done, message;
     if (kind === "save") {
       done = await api("PUT", `/v1/drafts/${id}`, { markdown: $("rv-markdown").value });
-      status(`Saved ${done.id}.`);
+      message = `Saved ${done.id}.`;
     } else if (kind === "approve") {
       done = await api("POST", `/v1/drafts/${id}/approve`, { markdown: $("rv-markdown").value });
-      status(`Published ${done.doc_id}.`);
+      message = `Published ${done.doc_id}.`;
     } else {
       const reason = $("rv-reason").value.trim();
       if (!reason) { banner("Give a reason to reject."); return; }
       done = await api("POST", `/v1/drafts/${id}/reject`, { reason });
-      status(`Rejected ${done.id}.`);
+      message = `Rejected ${done.id}.`;
     }
-    await show(done.id);
     await loadList();
+    await show(done.id);
+    status(message);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
