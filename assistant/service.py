@@ -126,8 +126,10 @@ class SupportService:
         channel: Channel,
         asker: str,
         record: bool = True,
+        at: datetime | None = None,
     ) -> SuggestionRecord:
-        """Ask, and (unless ``record`` is False) save with who asked; returns the record."""
+        """Ask, and (unless ``record`` is False) save with who asked; returns the record.
+        ``at``: when it was asked, if not now (replayed demo traffic spread over past days)."""
         self._check_source_types(request.source_types, "source_types")
         result = self.assistant.suggest(request, audience)
         made = SuggestionRecord(
@@ -146,7 +148,7 @@ class SupportService:
             ],
             suggestion=result.suggestion,
             latency_ms=result.latency_ms,
-            created_at=datetime.now(UTC),
+            created_at=at or datetime.now(UTC),
         )
         if record:
             self.suggestions.save(made, audience)
