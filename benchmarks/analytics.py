@@ -8,7 +8,8 @@ The rows are written straight into the migrated schema in bulk (what ``SqlSugges
 and ``insert_decision`` write, without a transaction per row): 90 days of traffic by 6 teams on 5
 channels over 400 documents, 8% abstained, 2.5% LLM fallbacks; decisions are 60% outcomes on
 distinct suggestions (accept 60%, edit 25%, override 15%) and 40% citation ratings. Prints the
-p50 and p95 of the main query (usage by team over 30 days) and of the other shapes.
+p50 and p95 of the main query (usage by team over 30 days) and of the other shapes, then the time
+of the knowledge-gap report over the same store (``--gap-runs 0`` skips it: it loads the model).
 Target: main query p50 <= 1 s on SQLite.
 """
 
@@ -42,6 +43,65 @@ CHANNELS = ["http", "slack", "sidebar", "zendesk", "cli"]
 TYPES = ["article", "playbook", "ticket"]
 VISIBILITIES = ["public", "internal", "team:tier2", "team:billing"]
 BATCH = 5000
+TOPICS = [
+    "a refund for a duplicate charge",
+    "the QuickBooks sync",
+    "SAML single sign-on",
+    "the API rate limit",
+    "a password reset link",
+    "webhook retries",
+    "the iOS app crash",
+    "exporting invoices to CSV",
+    "changing the billing currency",
+    "deleting a workspace",
+    "two-factor authentication",
+    "adding a seat",
+    "the annual plan discount",
+    "VAT numbers",
+    "payroll in Germany",
+    "paying with Bitcoin",
+    "a Stripe payout",
+    "receipt scanning",
+    "multi-entity accounting",
+    "audit logs",
+    "an expired card",
+    "bank feeds from Chase",
+    "the Android widget",
+    "custom invoice fields",
+    "data residency in the EU",
+]
+ASKS = [
+    "How do I fix",
+    "What should I tell a customer about",
+    "Can we help with",
+    "Where is the setting for",
+    "Why is there a problem with",
+    "Is there a workaround for",
+    "Who handles",
+    "What is our policy on",
+]
+WHEN = [
+    "",
+    "today",
+    "after the update",
+    "on the mobile app",
+    "for an enterprise customer",
+    "in the trial",
+    "again",
+    "since yesterday",
+    "for the second time",
+    "on a shared account",
+    "before month end",
+    "with an old browser",
+    "in Safari",
+    "on Windows",
+    "for a reseller",
+    "during onboarding",
+    "after a plan change",
+    "for a nonprofit",
+    "from the EU",
+    "urgently",
+]
 
 
 def fill(store: SqlSuggestionStore, suggestions: int, decisions: int, seed: int = 7) -> None:
@@ -62,7 +122,7 @@ def fill(store: SqlSuggestionStore, suggestions: int, decisions: int, seed: int 
                         "channel": rng.choice(CHANNELS),
                         "asker": f"agent{rng.randrange(60)}",
                         "audience": {"teams": [], "customer_facing": False},
-                        "request": {"question": "synthetic"},
+                        "request": {"question": _question(rng)},
                         "retrieved": [],
                         "suggestion": suggestion,
                         "latency_ms": rng.lognormvariate(5.5, 0.5),
@@ -86,6 +146,12 @@ def fill(store: SqlSuggestionStore, suggestions: int, decisions: int, seed: int 
             conn.execute(insert(SUGGESTIONS), rows)
             conn.execute(insert(SUGGESTION_DOCUMENTS), documents)
         _decide(conn, rng, ids, decisions, now)
+
+
+def _question(rng: random.Random) -> str:
+    """One of 4,000 distinct questions (25 topics, 8 ways of asking, 20 contexts)."""
+    topic = rng.choice(TOPICS)
+    return f"{rng.choice(ASKS)} {topic} {rng.choice(WHEN)}?"
 
 
 def _document(sid: str, doc: str, rank: int, cited: bool, rng: random.Random) -> dict[str, Any]:
@@ -167,6 +233,7 @@ def main() -> None:
     parser.add_argument("--suggestions", type=int, default=200_000)
     parser.add_argument("--decisions", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--gap-runs", type=int, default=1, help="0: skip the gap report")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = SqlSuggestionStore(f"sqlite:///{Path(tmp) / 'kbassist.db'}")
@@ -201,6 +268,27 @@ def main() -> None:
         for name, run in shapes.items():
             p50, p95 = timed(run, args.runs)
             print(f"{name:<42} p50 {p50 * 1000:8.0f} ms   p95 {p95 * 1000:8.0f} ms")
+        if args.gap_runs:
+            gaps(store, Path(tmp), args.gap_runs)
+
+
+def gaps(store: SqlSuggestionStore, tmp: Path, runs: int) -> None:
+    """The knowledge-gap report over the same store (the model embeds the poorly served
+    questions, at most GapConfig.max_questions of them; closest documents from an empty KB)."""
+    from assistant.compose import Services
+    from assistant.gaps.report import GapReporter
+    from assistant.settings import Settings
+
+    services = Services(Settings(data_dir=tmp / "data", _env_file=None))  # type: ignore[call-arg]
+    reporter = GapReporter(store, services.embedder, services.dense)
+    since = datetime.now(UTC) - timedelta(days=30)
+    found: list[object] = []
+    p50, _ = timed(lambda: found.append(reporter.report(Audience.agent(), since=since)), runs)
+    report = found[-1]
+    print(
+        f"{'gap report, 30d':<42} {p50:8.1f} s   ({getattr(report, 'poorly_served', 0)} "
+        f"poorly served questions, {len(getattr(report, 'clusters', []))} clusters shown)"
+    )
 
 
 if __name__ == "__main__":
