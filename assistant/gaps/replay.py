@@ -7,9 +7,11 @@ records is refused unless forced.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -60,7 +62,13 @@ class Replayer:
         force: bool = False,
         once: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        days: int = 14,
     ) -> ReplayReport:
+        """Ask every question of ``traffic`` and record its decision. The questions are spread
+        evenly over the last ``days`` days (0: all now), topics mixed in a fixed order, so that
+        the dashboard's charts and the gap trends have days to show."""
+        if days < 0:
+            raise KbassistError(ErrorCode.BAD_INPUT, "days: must be 0 or more")
         counts = channel_counts(self.store)
         others = {c: n for c, n in counts.items() if c != CHANNEL}
         if others and not force:
@@ -74,18 +82,20 @@ class Replayer:
         if once and counts.get(CHANNEL):
             report.skipped = True
             return report
-        total = len(traffic)
-        for done, asked in enumerate(traffic.items(), 1):
-            self._one(asked, report)
+        items = list(traffic.items())
+        random.Random(13).shuffle(items)  # a fixed mix of topics per day
+        total, now = len(items), datetime.now(UTC)
+        for done, asked in enumerate(items, 1):
+            at = now - timedelta(days=days) * (total - done) / total
+            self._one(asked, report, at)
             if progress is not None:
                 progress(done, total)
         return report
 
-    def _one(self, asked: Asked, report: ReplayReport) -> None:
+    def _one(self, asked: Asked, report: ReplayReport, at: datetime) -> None:
         audience = Audience.agent(*asked.teams)
-        record = self.service.suggest(
-            AskRequest(question=asked.question), audience, channel=CHANNEL, asker=asked.asker
-        )
+        question = AskRequest(question=asked.question)
+        record = self.service.suggest(question, audience, CHANNEL, asked.asker, at=at)
         report.questions += 1
         topic = asked.topic
         abstained = record.suggestion.abstained

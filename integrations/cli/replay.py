@@ -19,10 +19,21 @@ from integrations.cli.progress import progress_bar
 @click.option(
     "--once", is_flag=True, help="Do nothing if the store already holds replayed traffic."
 )
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    help="Spread the questions over the last N days (0: all asked now).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.pass_obj
-def replay(services: Services, file: Path, force: bool, once: bool, as_json: bool) -> None:
+def replay(
+    services: Services, file: Path, force: bool, once: bool, days: int, as_json: bool
+) -> None:
     """Ask every question of FILE and record the agent's decision, on channel 'replay'.
+
+    The questions are dated over the last --days days, so the dashboard has days to chart.
 
     A store that already holds other channels' suggestions is refused unless --force.
 
@@ -33,7 +44,7 @@ def replay(services: Services, file: Path, force: bool, once: bool, as_json: boo
     traffic = load_traffic(file)
     replayer = Replayer(services.service, services.suggestion_store)
     with progress_bar("replaying") as progress:
-        report = replayer.replay(traffic, force=force, once=once, progress=progress)
+        report = replayer.replay(traffic, force=force, once=once, progress=progress, days=days)
     if as_json:
         click.echo(json.dumps(report.to_dict()))
     elif report.skipped:
