@@ -160,7 +160,12 @@ class TicketDrafter:
                     Source(kind="ticket", id=c.doc_id, title=c.title, visibility=c.visibility)
                     for c in group
                 ],
-                "details": {**(draft.details or {}), "writer": text.writer},
+                "details": {
+                    **(draft.details or {}),
+                    "writer": text.writer,
+                    "fallback_reason": text.fallback_reason,
+                    "warnings": text.warnings,
+                },
                 "updated_at": datetime.now(UTC),
             }
         )

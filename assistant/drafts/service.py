@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from assistant.access import visibility_flags
-from assistant.drafts.generate import GenerateReport, TicketDrafter
+from assistant.drafts.generate import GenerateReport, TicketDrafter, Writer
+from assistant.drafts.llm_writer import LLMWriter
 from assistant.drafts.model import Draft
 from assistant.drafts.proposals import ProposalMaker
 from assistant.drafts.publish import Publisher
@@ -61,7 +62,10 @@ class DraftService:
             settings.publish_path, ingestor, limits, tuple(settings.drafts.writable_kb_dirs)
         )
         drafts = DraftStore(suggestions)
-        tickets = TicketDrafter(store, drafts, ExtractiveWriter(embedder))
+        writer: Writer = ExtractiveWriter(embedder)
+        if settings.llm_base_url and settings.answerer != "extractive":
+            writer = LLMWriter.from_settings(settings, ExtractiveWriter(embedder))
+        tickets = TicketDrafter(store, drafts, writer)
         proposals = ProposalMaker(
             store, drafts, suggestions, embedder, settings.drafts.fix_min_suggestions
         )

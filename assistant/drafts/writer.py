@@ -55,6 +55,8 @@ class DraftText:
     cause: list[Line]
     steps: list[Line]
     writer: str = "extractive"
+    fallback_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -63,6 +65,11 @@ class _Sentence:
     ticket: str
     position: float  # 0..1 within its ticket's section
     vector: np.ndarray | None = None
+
+
+def has_placeholder(text: str) -> bool:
+    """Whether ``text`` holds a redaction placeholder (``[EMAIL]``, ``[PHONE]``...)."""
+    return bool(_PLACEHOLDER.search(text))
 
 
 def usable(sentence: str) -> bool:
