@@ -3,7 +3,7 @@
 The model's word is never taken for a citation: indices outside 1..n are dropped, and every fact
 of a sentence (numbers, durations, amounts, negations, opposites, names: ``facts.check``) must be
 in the passages it cites, which must also share a few of its words. The reply draft keeps only
-sentences backed by public passages, or short courtesy lines.
+sentences backed by passages a customer may read, framed by ``ReplyWriter``'s greeting and closing.
 """
 
 from __future__ import annotations
@@ -11,18 +11,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
 from assistant.answerers import AnswererError
-from assistant.answerers.common import citation_for, is_public, next_actions, snippet
+from assistant.answerers.common import citation_for, next_actions, snippet
 from assistant.answerers.facts import FactCheck, check
+from assistant.answerers.reply import ReplyWriter, sendable
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Suggestion
 from assistant.text import split_sentences
 
-COURTESY_MAX_WORDS = 12
+COURTESY_MAX_WORDS = 12  # an uncited line up to this long is taken for a greeting or closing
 MIN_OVERLAP = 0.3  # of a sentence's content words in its passages: a floor against fabrication
 NO_COVERAGE = "The knowledge base does not cover this question."
 UNSUPPORTED = "llm answer not supported by its passages"
@@ -100,6 +101,7 @@ class Checker:
     passages: list[RetrievedChunk]
     min_overlap: float
     warnings: list[str]
+    writer: ReplyWriter = field(default_factory=ReplyWriter)
 
     def valid(self, claim: Claim, where: str) -> list[int]:
         bad = [i for i in claim.cites if not 1 <= i <= len(self.passages)]
@@ -131,21 +133,26 @@ class Checker:
         return kept, len(given)
 
     def reply(self, sentences: list[LLMSentence]) -> str:
-        """The reply draft: facts from public passages only, plus short courtesy lines."""
-        kept: list[str] = []
+        """The reply draft, through ``ReplyWriter``: only sentences whose cited passages may all
+        reach a customer (``sendable``: public, current, agent-facing) and support them, in the
+        writer's own greeting and closing. An uncited line is dropped, courtesy or not: a short
+        one can carry an internal code as well as a long one (only a long one is warned of)."""
+        kept: list[tuple[str, list[RetrievedChunk]]] = []
         for claim in claims(sentences):
-            if not claim.cites:
-                if len(claim.text.split()) <= COURTESY_MAX_WORDS:
-                    kept.append(claim.text)
-                else:
-                    self.warnings.append("reply draft: removed an uncited sentence")
-                continue
             valid = self.valid(claim, "reply draft")
-            if any(not is_public(self.passages[i - 1]) for i in valid):
-                self.warnings.append("reply draft: removed a sentence citing a non-public passage")
-            elif valid and not self.unsupported(claim, valid, "reply draft"):
-                kept.append(claim.text)
-        return " ".join(kept)
+            if not valid:  # a greeting or closing is the writer's own: dropped without a word
+                if len(claim.text.split()) > COURTESY_MAX_WORDS:
+                    removed = f"removed an uncited sentence: '{_short(claim.text)}'"
+                    self.warnings.append(f"reply draft: {removed}")
+                continue
+            cited = [self.passages[i - 1] for i in valid]
+            if not all(sendable(chunk) for chunk in cited):
+                self.warnings.append(
+                    "reply draft: removed a sentence citing a passage a customer may not read"
+                )
+            elif not self.unsupported(claim, valid, "reply draft"):
+                kept.append((claim.text, cited))
+        return self.writer.compose(kept)
 
 
 def build_suggestion(

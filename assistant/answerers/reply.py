@@ -60,14 +60,21 @@ class ReplyWriter:
         own_dropped = {(local[p], pos) for p, pos in dropped if p in local}
         safe = [passages[n] for n in keep]
         picks = self.selector.select(question, safe, own_dropped)[: self.max_sentences]
-        body = [line for line in (_plain(p.text) for p in picks) if line]
+        return self.compose([(p.text, [safe[p.passage]]) for p in picks])
+
+    def compose(self, sentences: Sequence[tuple[str, Sequence[RetrievedChunk]]]) -> str:
+        """The draft of ``sentences``, each with the sendable passages it comes from (already
+        checked by the caller): plain text in the template, with the passages' addresses; ""
+        when no sentence is left. The greeting and closing are the template's, never free text."""
+        body = [line for line in (_plain(text) for text, _ in sentences) if line]
         if not body:
             return ""
         links: list[str] = []
-        for pick in picks:
-            url = str(safe[pick.passage].metadata.get("url") or "")
-            if url and url not in links:
-                links.append(url)
+        for _, sources in sentences:
+            for chunk in sources:
+                url = str(chunk.metadata.get("url") or "")
+                if url and url not in links:
+                    links.append(url)
         return self.template.render(body, links)
 
 

@@ -61,9 +61,11 @@ def test_good_json_gives_a_cited_answer_with_next_actions(
         ("refund", 2, 2, "pb-dup"),
         ("escalate", 3, 2, "pb-dup"),
     ]
-    assert got.reply_draft == (
-        "Hi, thanks for reaching out. We refunded the second charge for your invoice. "
-        "Refunds reach your card within 5 business days."
+    assert got.reply_draft == (  # the model's greeting gives way to the reply template's
+        "Hi,\n\nThanks for reaching out.\n\nWe refunded the second charge for your invoice. "
+        "Refunds reach your card within 5 business days.\n\n"
+        "More details: https://help.example.com/articles/kb-2\n\n"
+        "Let me know if anything is unclear.\n\nBest regards,"
     )
     assert got.confidence == pytest.approx(0.8)
 
@@ -231,11 +233,31 @@ def test_the_reply_draft_never_uses_internal_passages(
     got = make_answerer().answer(context(), passages())
 
     assert got.reply_draft == (
-        "Hi Maria, thanks for reaching out. We refunded the second charge for your invoice. "
-        "Best regards."
+        "Hi,\n\nThanks for reaching out.\n\nWe refunded the second charge for your invoice."
+        "\n\nMore details: https://help.example.com/articles/kb-2\n\n"
+        "Let me know if anything is unclear.\n\nBest regards,"
     )
     for leak in ("GW-88", "gateway", "billing", "["):
         assert leak not in got.reply_draft
+
+
+def test_the_reply_draft_keeps_only_what_public_passages_support(
+    openai_server: FakeOpenAIServer, make_answerer: MakeAnswerer
+) -> None:
+    """The two leaks #11 found: an uncited line, and an internal code riding on a public
+    citation. Short or long, neither reaches the customer."""
+    reply = [
+        sentence("Quote override code ZX-99 at checkout."),  # short, uncited
+        sentence("We refunded the second charge for your invoice [1].", 1),
+        sentence("We refunded it under internal case GW-88 [1].", 1),  # a code [1] lacks
+    ]
+    openai_server.reply(output(reply=reply))
+    got = make_answerer().answer(context(), passages())
+
+    assert "We refunded the second charge for your invoice." in got.reply_draft
+    for leak in ("ZX-99", "GW-88", "override", "internal case"):
+        assert leak not in got.reply_draft
+    assert any("GW-88" in warning for warning in got.warnings)
 
 
 def test_fenced_json_is_accepted_and_no_passages_means_no_call(

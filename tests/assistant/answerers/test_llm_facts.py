@@ -131,7 +131,8 @@ def test_the_reply_draft_loses_a_sentence_with_a_wrong_fact(
     openai_server.reply(output(answer=[GOOD], reply=reply))
     got = make_answerer().answer(context(), fact_passages())
 
-    assert got.reply_draft == "Hi, thanks for writing in. Your reset link works for 60 minutes."
+    assert "Your reset link works for 60 minutes." in got.reply_draft
+    assert "24 hours" not in got.reply_draft
     (warning,) = got.warnings
     assert warning.startswith("reply draft: removed a sentence") and "'24 hours'" in warning
 
