@@ -86,7 +86,8 @@ class GapReporter:
         groups: dict[int, list[PoorQuestion]] = {}
         for question in found:
             groups.setdefault(labels[question.text], []).append(question)
-        start = since or min((q.created_at for q in found), default=now)
+        # the trend's halves split the time there is data for: the window, or less of it
+        start = min((q.created_at for q in found), default=now)
         clusters = [
             self._describe(members, vectors, row, reader, start, now)
             for members in groups.values()

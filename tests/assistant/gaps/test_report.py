@@ -4,6 +4,7 @@ of some teams may see, and bad parameters. The embedding model is replaced by to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -140,3 +141,19 @@ def test_an_empty_store_gives_an_empty_report(tmp_path: Path) -> None:
     empty = SqlSuggestionStore(f"sqlite:///{tmp_path / 'empty.db'}")
     report = reporter(empty).report(Audience.agent("tier1"))
     assert (report.poorly_served, report.clusters) == (0, [])
+
+
+def test_the_trend_compares_the_earlier_and_the_recent_half(tmp_path: Path) -> None:
+    store = SqlSuggestionStore(f"sqlite:///{tmp_path / 'trend.db'}")
+    service = SupportService(assistant=None, suggestions=store)  # type: ignore[arg-type]
+    for i, days in enumerate([10, 1, 0.5, 0.2]):
+        question = f"budget question {i}"
+        add(service, store, f"b{i}", question, override(), age=timedelta(days=days))
+    for i, days in enumerate([9, 8.5, 8, 1]):
+        question = f"mileage question {i}"
+        add(service, store, f"m{i}", question, override(), age=timedelta(days=days))
+    clusters = reporter(store).report(Audience.agent("tier1"), min_size=2).clusters
+    trends = {
+        c.label.split()[0]: (c.trend.earlier, c.trend.recent, c.trend.direction) for c in clusters
+    }
+    assert trends == {"budget": (1, 3, "rising"), "mileage": (3, 1, "falling")}
