@@ -53,6 +53,19 @@ class GenerateReport:
         }
 
 
+WRITE_FROM = 12  # the tickets nearest the group's centre that the text is written from
+
+
+def representative(group: list[TicketCase], limit: int) -> list[TicketCase]:
+    """The ``limit`` tickets nearest the group's centre (all of them in a small group), in
+    their original order."""
+    if len(group) <= limit:
+        return group
+    centre = centroid([c.vector for c in group])
+    nearest = {c.doc_id for c in sorted(group, key=lambda c: -float(c.vector @ centre))[:limit]}
+    return [c for c in group if c.doc_id in nearest]
+
+
 class TicketDrafter:
     def __init__(
         self,
@@ -148,7 +161,7 @@ class TicketDrafter:
 
     def _written(self, draft: Draft, group: list[TicketCase]) -> Draft:
         visibility = narrowest([c.visibility for c in group]) or "internal"
-        text = self.writer.write(group)
+        text = self.writer.write(representative(group, WRITE_FROM))
         meta = front_matter(str(draft.doc_id), text.title, group, visibility, self.today())
         return draft.model_copy(
             update={
