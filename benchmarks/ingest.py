@@ -24,7 +24,7 @@ from pathlib import Path
 from llama_index.core.schema import MetadataMode
 
 from assistant.compose import Services
-from assistant.embedding import OnnxEmbedder
+from assistant.embedding.onnx import OnnxEmbedder
 from assistant.settings import Settings
 from ingest.sources import read_sources
 

@@ -21,8 +21,6 @@ from assistant.settings import BUNDLED_MODEL, BUNDLED_MODEL_SHA256, Settings
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from assistant.embedding.onnx import OnnxEncoder
-
 ONNX_SUFFIX = "@onnx-int8"  # appended to the model id of the ONNX backend
 INGEST_CONFIG = "ingest-config.json"  # what the store was embedded with (written by the ingest)
 
@@ -168,84 +166,49 @@ class SentenceTransformerEmbedder:
         return vector
 
 
-class OnnxEmbedder:
-    """The same local model (bundled or tuned) run as ONNX int8 by onnxruntime; exported on first
-    use into ``cache_dir`` (one file per model sha256), after the same hash check as torch's."""
-
-    def __init__(
-        self,
-        model: str = BUNDLED_MODEL,
-        expected_sha256: str | None = None,
-        cache_dir: Path = Path(".kbassist") / "models" / "onnx",
-        batch_size: int = 64,
-        threads: int = 0,
-    ) -> None:
-        self._location, self._sha256 = resolve_model(model, expected_sha256)
-        self._name = model
-        self.cache_dir = cache_dir
-        self.batch_size = batch_size
-        self.threads = threads
-        self._encoder: OnnxEncoder | None = None
-
-    @property
-    def model_id(self) -> str:
-        return self._name + ONNX_SUFFIX
-
-    def onnx_file(self) -> Path:
-        """The int8 export of the model, made now when there is none yet."""
-        from assistant.embedding.onnx import QUANT_VERSION, export_int8
-
-        path = Path(self._location)
-        if not path.is_dir():
-            raise KbassistError(
-                ErrorCode.CONFIG,
-                f"KBASSIST_EMBED_BACKEND=onnx needs a local model folder, not '{self._name}'",
-            )
-        if self._sha256:
-            verify_model_dir(path, self._sha256)
-        weights = path / "model.safetensors"
-        digest = self._sha256 or file_sha256(weights)
-        target = self.cache_dir / f"{digest[:16]}-{QUANT_VERSION}.onnx"
-        if not target.is_file():
-            try:
-                export_int8(path, target)
-            except (OSError, ValueError, RuntimeError) as exc:
-                raise KbassistError(
-                    ErrorCode.MODEL_UNAVAILABLE,
-                    f"could not export embedding model '{self._name}' to ONNX in {self.cache_dir}",
-                ) from exc
-        return target
-
-    @property
-    def encoder(self) -> OnnxEncoder:
-        if self._encoder is None:
-            from assistant.embedding.onnx import OnnxEncoder
-
-            self._encoder = OnnxEncoder(Path(self._location), self.onnx_file(), self.threads)
-        return self._encoder
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        vectors: list[list[float]] = self.encoder.encode(list(texts), self.batch_size).tolist()
-        return vectors
-
-    def embed_query(self, text: str) -> list[float]:
-        vector: list[float] = self.encoder.encode([text], 1)[0].tolist()
-        return vector
+def adopted_model(data_dir: Path, base: str) -> tuple[str, str] | None:
+    """(path, sha256) of the tuned model ``kbassist tune`` adopted for ``base`` in this data dir
+    (``models/current.json``), or None. Refuses while an interrupted adoption is pending."""
+    models = data_dir / "models"
+    if (models / "adopting.json").exists():
+        raise KbassistError(
+            ErrorCode.CONFIG,
+            f"an interrupted `kbassist tune` left the store in {data_dir} half re-embedded: run "
+            "`kbassist tune --rollback` to restore the previous model",
+        )
+    try:
+        record = json.loads((models / "current.json").read_text())
+    except FileNotFoundError:
+        return None
+    except ValueError as exc:
+        raise KbassistError(
+            ErrorCode.CONFIG, f"{models / 'current.json'} is not valid JSON"
+        ) from exc
+    if record.get("base") != base:
+        return None
+    return str(record["path"]), str(record["sha256"])
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The configured backend (``KBASSIST_EMBED_BACKEND``) over the configured model."""
+    """The configured backend (``KBASSIST_EMBED_BACKEND``) over the configured model, or the
+    tuned model adopted for it (checked against the sha256 recorded when it was adopted)."""
+    model, sha256 = settings.embed_model, settings.embed_model_sha256
+    tuned = adopted_model(settings.data_dir, model)
+    if tuned:
+        model, sha256 = tuned
     if settings.embed_backend == "onnx":
+        from assistant.embedding.onnx import OnnxEmbedder
+
         return OnnxEmbedder(
-            settings.embed_model,
-            settings.embed_model_sha256,
+            model,
+            sha256,
             settings.data_dir / "models" / "onnx",
             settings.embed_batch_size,
             settings.embed_threads,
         )
-    return SentenceTransformerEmbedder.from_settings(settings)
+    return SentenceTransformerEmbedder(
+        model, sha256, settings.embed_device, settings.embed_batch_size, settings.embed_threads
+    )
 
 
 def backend_of(model_id: str) -> tuple[str, str]:

@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from assistant.embedding import ONNX_SUFFIX, file_sha256, resolve_model, verify_model_dir
 from assistant.errors import ErrorCode, KbassistError
+from assistant.settings import BUNDLED_MODEL
 
 QUANT_VERSION = "int8-pc-v1"  # the export recipe; a change makes a new file
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -123,3 +125,66 @@ class OnnxEncoder:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         result: np.ndarray = pooled / np.clip(norms, 1e-12, None)
         return result
+
+
+class OnnxEmbedder:
+    """The same local model (bundled or tuned) run as ONNX int8 by onnxruntime; exported on first
+    use into ``cache_dir`` (one file per model sha256), after the same hash check as torch's."""
+
+    def __init__(
+        self,
+        model: str = BUNDLED_MODEL,
+        expected_sha256: str | None = None,
+        cache_dir: Path = Path(".kbassist") / "models" / "onnx",
+        batch_size: int = 64,
+        threads: int = 0,
+    ) -> None:
+        self._location, self._sha256 = resolve_model(model, expected_sha256)
+        self._name = model
+        self.cache_dir = cache_dir
+        self.batch_size = batch_size
+        self.threads = threads
+        self._encoder: OnnxEncoder | None = None
+
+    @property
+    def model_id(self) -> str:
+        return self._name + ONNX_SUFFIX
+
+    def onnx_file(self) -> Path:
+        """The int8 export of the model, made now when there is none yet."""
+        path = Path(self._location)
+        if not path.is_dir():
+            raise KbassistError(
+                ErrorCode.CONFIG,
+                f"KBASSIST_EMBED_BACKEND=onnx needs a local model folder, not '{self._name}'",
+            )
+        if self._sha256:
+            verify_model_dir(path, self._sha256)
+        weights = path / "model.safetensors"
+        digest = self._sha256 or file_sha256(weights)
+        target = self.cache_dir / f"{digest[:16]}-{QUANT_VERSION}.onnx"
+        if not target.is_file():
+            try:
+                export_int8(path, target)
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise KbassistError(
+                    ErrorCode.MODEL_UNAVAILABLE,
+                    f"could not export embedding model '{self._name}' to ONNX in {self.cache_dir}",
+                ) from exc
+        return target
+
+    @property
+    def encoder(self) -> OnnxEncoder:
+        if self._encoder is None:
+            self._encoder = OnnxEncoder(Path(self._location), self.onnx_file(), self.threads)
+        return self._encoder
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors: list[list[float]] = self.encoder.encode(list(texts), self.batch_size).tolist()
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        vector: list[float] = self.encoder.encode([text], 1)[0].tolist()
+        return vector

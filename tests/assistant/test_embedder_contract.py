@@ -11,11 +11,11 @@ import pytest
 
 from assistant.embedding import (
     Embedder,
-    OnnxEmbedder,
     SentenceTransformerEmbedder,
     check_store_backend,
     make_embedder,
 )
+from assistant.embedding.onnx import OnnxEmbedder
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings
 
