@@ -1,5 +1,6 @@
-"""Votes per document and team, read from the suggestion store's analytics tables (migration
-0005): the ``VoteSource`` of the feedback prior (``assistant.retrieval.feedback``)."""
+"""What the suggestion store tells retrieval: votes per document and team, read from its
+analytics tables (migration 0005), for the feedback prior (``assistant.retrieval.feedback``);
+and the passages agents judged, for tuning's training pairs (``assistant.tuning.pairs``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from assistant.retrieval.feedback import Votes
+from assistant.suggestion import AskRequest
 from assistant.suggestion_db import DECISIONS, SUGGESTION_DOCUMENTS, SUGGESTIONS, SqlSuggestionStore
+from assistant.tuning.pairs import DecidedPassage
 
 RATING_WEIGHT = 1.0  # a citation rated helpful (+) or wrong (-)
 OUTCOME_WEIGHT = 0.5  # cited in an accepted (+) or overridden (-) answer
@@ -53,3 +56,40 @@ class SqlVotes:
             Votes(doc_id, team, up.get((doc_id, team), 0.0), down.get((doc_id, team), 0.0))
             for doc_id, team in sorted(set(up) | set(down))
         ]
+
+
+SKIPPED_CHANNELS = ("eval", "replay")  # their questions are evaluation questions
+
+
+class SqlDecisions:
+    """Passages agents judged, for training pairs: each passage cited by an accepted answer and
+    each citation rated helpful (good) or wrong (not), with the suggestion's question."""
+
+    def __init__(self, store: SqlSuggestionStore) -> None:
+        self.store = store
+
+    def decided_passages(self) -> list[DecidedPassage]:
+        s = SUGGESTIONS.c
+        suggestions = select(s.id, s.request, s.suggestion, s.outcome).where(
+            s.channel.not_in(SKIPPED_CHANNELS)
+        )
+        ratings = select(
+            DECISIONS.c.suggestion_id, DECISIONS.c.citation_index, DECISIONS.c.rating
+        ).where(DECISIONS.c.action == "rate_citation")
+        out: list[DecidedPassage] = []
+        with self.store.reading() as conn:
+            asked: dict[str, tuple[str, dict[int, str]]] = {}
+            for sid, request, suggestion, outcome in conn.execute(suggestions):
+                question = AskRequest.model_validate(request).text()
+                cited = {
+                    int(c["index"]): str(c["chunk_id"])
+                    for c in (suggestion or {}).get("citations", [])
+                }
+                asked[sid] = (question, cited)
+                if outcome == "accept":
+                    out += [DecidedPassage(question, chunk, True) for chunk in cited.values()]
+            for sid, index, rating in conn.execute(ratings):
+                question, cited = asked.get(sid, ("", {}))
+                if question and index in cited and rating in ("helpful", "wrong"):
+                    out.append(DecidedPassage(question, cited[index], rating == "helpful"))
+        return out
