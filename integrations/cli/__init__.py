@@ -101,6 +101,9 @@ def _register() -> None:
     from integrations.cli import drafts  # drafts generate, review list|show|approve|reject
 
     drafts.register(cli)
+    from integrations.cli import tune  # tune the embedding model to the knowledge base
+
+    tune.register(cli)
 
 
 _register()
