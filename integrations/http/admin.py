@@ -1,8 +1,9 @@
 """The admin dashboard: ``GET /admin`` and its own static files (``admin.html``, ``admin.js``,
-``admin.css`` in ``static/``). The page is open like the sidebar; everything it shows comes from
-the admin-only JSON endpoints (``/v1/analytics``, ``/v1/gaps``, ``/v1/flags``), called on the same
-origin with the key typed into the page, so an agent key sees only a 403 message. Charts are SVG
-drawn by the page's own script; nothing is loaded from anywhere else.
+``admin.css`` in ``static/admin/``, apart from the sidebar's). The page is open like the sidebar;
+everything it shows comes from the admin-only JSON endpoints (``/v1/analytics``, ``/v1/gaps``,
+``/v1/flags``), called on the same origin with the key typed into the page, so an agent key sees
+only a 403 message. Charts are SVG drawn by the page's own script; nothing is loaded from anywhere
+else.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from assistant.errors import ErrorCode
 from integrations.http.errors import error_response
 from integrations.http.sidebar import STATIC_DIR
 
+ADMIN_DIR = STATIC_DIR / "admin"
 FILES = {
-    name: STATIC_DIR / name
+    name: ADMIN_DIR / name
     for name in ("admin.html", "admin.js", "admin.css")
-    if (STATIC_DIR / name).is_file()
+    if (ADMIN_DIR / name).is_file()
 }
 _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8"}
 _TYPES[".js"] = "text/javascript; charset=utf-8"
