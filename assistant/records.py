@@ -28,6 +28,8 @@ class RetrievedRef(BaseModel):
     product: str = ""
     owner: str = ""
     visibility: str = ""
+    # the per-ranker scores it was retrieved with ("dense", "bm25", ..., "feedback": the prior)
+    signals: dict[str, float] = Field(default_factory=dict)
 
 
 class SuggestionRecord(BaseModel):
