@@ -142,6 +142,7 @@ class SupportService:
                     chunk_id=c.chunk_id,
                     doc_id=c.doc_id,
                     score=c.score,
+                    signals=dict(c.signals),
                     **{k: str(c.metadata.get(k) or "") for k in _DOC_FACTS},
                 )
                 for c in result.retrieved
