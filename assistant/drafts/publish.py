@@ -72,9 +72,13 @@ class Publisher:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
-        report = self.ingestor.sync([source])
-        if not report.ok:
-            raise KbassistError(ErrorCode.BAD_INPUT, f"{source} could not be ingested")
+        try:
+            report = self.ingestor.sync([source])
+            if not report.ok:
+                raise KbassistError(ErrorCode.BAD_INPUT, f"{source} could not be ingested")
+        except BaseException:
+            source.write_text(text, encoding="utf-8")  # the article as it was
+            raise
         return source
 
     def source_of(self, doc_id: str) -> Path:

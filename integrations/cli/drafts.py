@@ -66,8 +66,14 @@ def generate(services: Services, since: date | None, min_tickets: int, as_json: 
         f"extended: {len(report.extended)}, covered by an article: {len(report.covered)}, "
         f"already drafted or reviewed: {len(report.known)}"
     )
-    for draft_id in report.created:
+    click.echo(
+        f"fix proposals: {len(report.proposals)} opened, {len(report.proposals_updated)} "
+        f"updated; drafts from overridden questions: {len(report.from_overrides)}"
+    )
+    for draft_id in [*report.created, *report.from_overrides]:
         click.echo(f"  new draft {draft_id}")
+    for draft_id in report.proposals:
+        click.echo(f"  new fix proposal {draft_id}")
 
 
 @click.group()
