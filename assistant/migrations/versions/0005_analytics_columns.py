@@ -43,6 +43,8 @@ ANALYTICS_INDEX = [
     "edit_share",
     "rated_helpful",
     "rated_wrong",
+    "lead_doc_id",
+    "lead_visibility",
 ]
 DOCUMENTS_INDEX = [
     "created_at",
