@@ -4,6 +4,7 @@ rejected groups make no new draft."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -102,3 +103,18 @@ def test_a_rejected_draft_does_not_come_back(drafts: DraftService) -> None:
 def test_services_wire_the_publish_folder(portal_services: Services) -> None:
     settings = portal_services.settings
     assert portal_services.drafts.publisher.folder == settings.data_dir / "published"
+
+
+def test_a_new_similar_ticket_is_added_to_the_open_draft(
+    portal_services: Services, drafts: DraftService
+) -> None:
+    [draft_id] = drafts.generate(min_tickets=3).created
+    kb = portal_services.settings.data_dir.parent / "kb"
+    more = [{**portal_tickets(first_id=7004)[1], "subject": "Portal link dead on arrival"}]
+    (kb / "tickets" / "more.jsonl").write_text(json.dumps(more[0]) + "\n")
+    assert portal_services.ingestor.sync([kb]).ok
+    report = drafts.generate(min_tickets=3)
+    assert report.created == [] and report.extended == [draft_id]
+    draft = drafts.show(draft_id, AGENT)
+    assert {s.id for s in draft.sources} == {f"ticket-700{n}" for n in (1, 2, 3, 5)}
+    assert "ticket-7005" in draft.markdown
