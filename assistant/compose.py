@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from assistant.analytics.catalog import catalog
+from assistant.analytics.catalog import CachedCatalog
 from assistant.analytics.queries import Analytics
 from assistant.answerers import Answerer
 from assistant.answerers.answerability import AnswerabilityModel
@@ -27,7 +27,7 @@ from assistant.retrieval.hybrid import HybridRetriever, Staleness
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.service import SupportService
 from assistant.settings import Settings
-from assistant.store import ChunkStore
+from assistant.store import ChunkStore, read_generation
 from assistant.suggestion_db import SqlSuggestionStore
 from assistant.tuning.votes import SqlVotes
 from assistant.webhooks import ZendeskWebhook
@@ -165,7 +165,8 @@ class Services:
     @cached_property
     def analytics(self) -> Analytics:
         """Usage analytics and content flags over the suggestion store and the KB's documents."""
-        return Analytics(self.suggestion_store, lambda: catalog(self.store))
+        documents = CachedCatalog(self.store, lambda: read_generation(self.settings.data_dir))
+        return Analytics(self.suggestion_store, documents)
 
     @cached_property
     def zendesk_webhook(self) -> ZendeskWebhook:

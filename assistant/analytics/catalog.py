@@ -3,7 +3,8 @@ analytics and the flags name (title, owner, review date) and who may see each.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -48,3 +49,21 @@ def document_info(doc_id: str, metadata: Mapping[str, Any]) -> DocumentInfo:
         get("visibility"),
         get("review_by")[:10],
     )
+
+
+class CachedCatalog:
+    """``catalog(chunks)``, read again only when ``generation()`` changes (the store's
+    generation, bumped by every ingest, in this process or another)."""
+
+    def __init__(self, chunks: MetadataSource, generation: Callable[[], str]) -> None:
+        self.chunks = chunks
+        self.generation = generation
+        self._lock = threading.Lock()
+        self._cached: tuple[str, dict[str, DocumentInfo]] | None = None
+
+    def __call__(self) -> dict[str, DocumentInfo]:
+        current = self.generation()
+        with self._lock:
+            if self._cached is None or self._cached[0] != current:
+                self._cached = (current, catalog(self.chunks))
+            return self._cached[1]
