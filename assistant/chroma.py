@@ -23,7 +23,8 @@ from chromadb.api import ServerAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.config import System
-from llama_index.core.schema import BaseNode
+from llama_index.core.schema import BaseNode, MetadataMode
+from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import PrivateAttr
 
@@ -39,23 +40,58 @@ def _chroma_settings() -> ChromaSettings:
 
 
 class BatchedChromaVectorStore(ChromaVectorStore):
-    """LlamaIndex's Chroma vector store, adding nodes in batches the client accepts.
+    """LlamaIndex's Chroma vector store, writing in batches the client accepts, and replacing a
+    changed document's chunks in place.
 
-    LlamaIndex splits an add at 41,665 rows, above an embedded client's limit (5,461 here), so
-    one large document or a slab of short chunks would fail the whole ingest without this.
+    - LlamaIndex splits an add at 41,665 rows, above an embedded client's limit (5,461 here), so
+      one large document or a slab of short chunks would fail the whole ingest without batches.
+    - LlamaIndex deletes a changed document's chunks (``delete``) before it chunks and embeds the
+      new version, so a query meanwhile (seconds) would find neither version. Here the delete only
+      marks the document; ``add`` upserts the new chunks over the old ones (chunk ids are stable)
+      and then deletes the old chunks the new version no longer has. A query sees the old
+      version or the new one. A marked document that gave no chunks at all loses its old ones at
+      the end of the same ``add`` (LlamaIndex adds a run's nodes in one call).
     """
 
     _max_batch: int = PrivateAttr(default=5000)
+    _replacing: set[str] = PrivateAttr(default_factory=set)
 
     def __init__(self, collection: Collection, max_batch: int) -> None:
         super().__init__(chroma_collection=collection)
         self._max_batch = max(1, max_batch)
 
+    def delete(self, ref_doc_id: str, **delete_kwargs: Any) -> None:
+        self._replacing.add(ref_doc_id)
+
     def add(self, nodes: Sequence[BaseNode], **add_kwargs: Any) -> list[str]:
         ids: list[str] = []
         for start in range(0, len(nodes), self._max_batch):
-            ids += super().add(list(nodes[start : start + self._max_batch]), **add_kwargs)
+            batch = list(nodes[start : start + self._max_batch])
+            metadatas = [_flat_metadata(node) for node in batch]
+            self._collection.upsert(
+                ids=[node.node_id for node in batch],
+                embeddings=[node.get_embedding() for node in batch],  # type: ignore[arg-type]
+                metadatas=metadatas,  # type: ignore[arg-type]
+                documents=[node.get_content(metadata_mode=MetadataMode.NONE) for node in batch],
+            )
+            ids += [node.node_id for node in batch]
+        self._drop_replaced(set(ids))
         return ids
+
+    def _drop_replaced(self, kept: set[str]) -> None:
+        """Delete the chunks of each marked document that the new version did not write."""
+        for doc_id in sorted(self._replacing):
+            old = self._collection.get(where={"document_id": doc_id}, include=[])["ids"]
+            gone = [chunk_id for chunk_id in old if chunk_id not in kept]
+            if gone:
+                self._collection.delete(ids=gone)
+        self._replacing.clear()
+
+
+def _flat_metadata(node: BaseNode) -> dict[str, Any]:
+    """The row metadata LlamaIndex's own ``add`` writes (None becomes "")."""
+    metadata = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+    return {key: "" if value is None else value for key, value in metadata.items()}
 
 
 @dataclass
