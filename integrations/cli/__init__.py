@@ -104,6 +104,9 @@ def _register() -> None:
     from integrations.cli import tune  # tune the embedding model to the knowledge base
 
     tune.register(cli)
+    from integrations.cli import backup  # backup DEST, restore SRC
+
+    backup.register(cli)
 
 
 _register()
