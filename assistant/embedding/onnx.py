@@ -11,8 +11,10 @@ own ``tokenizer.json``, mean pooling and normalisation. The export is made once 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -64,20 +66,27 @@ def export_int8(model_dir: Path, target: Path) -> Path:
 
     sample = torch.ones((2, 8), dtype=torch.long)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as work:
-        fp32, int8 = Path(work) / "model.onnx", Path(work) / "model_int8.onnx"
-        axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
-        torch.onnx.export(
-            Encoder().eval(),
-            (sample, sample, torch.zeros_like(sample)),
-            str(fp32),
-            dynamo=False,
-            input_names=list(INPUTS),
-            output_names=["last_hidden_state"],
-            dynamic_axes=axes,
-            opset_version=17,
-        )
-        quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True)
+    root_logger = logging.getLogger()
+    level = root_logger.level
+    with tempfile.TemporaryDirectory(dir=target.parent) as work, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on shapes that export fine
+        root_logger.setLevel(logging.ERROR)  # onnxruntime's "consider pre-processing" note
+        try:
+            fp32, int8 = Path(work) / "model.onnx", Path(work) / "model_int8.onnx"
+            axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
+            torch.onnx.export(
+                Encoder().eval(),
+                (sample, sample, torch.zeros_like(sample)),
+                str(fp32),
+                dynamo=False,
+                input_names=list(INPUTS),
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=17,
+            )
+            quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            root_logger.setLevel(level)
         os.replace(int8, target)  # atomic: a killed export leaves no half file behind
     return target
 
