@@ -6,14 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from assistant.errors import ErrorCode
 from integrations.http.deps import AdminDep, ServicesDep
-from integrations.http.errors import error_response
+from integrations.http.pages import STATIC_DIR, Page
 from integrations.http.schemas import ERRORS
-from integrations.http.sidebar import STATIC_DIR
 
 router = APIRouter(tags=["drafts"], responses=ERRORS)
 State = Literal["open", "approved", "published", "rejected", "superseded"]
@@ -77,42 +74,5 @@ def reject_draft(
     return draft.public_view()
 
 
-FILES = {
-    name: STATIC_DIR / name
-    for name in ("review.html", "review.js", "review.css")
-    if (STATIC_DIR / name).is_file()
-}
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-}
-_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-_HEADERS = {
-    "Cache-Control": "no-cache",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-
-
-def _serve(name: str, headers: dict[str, str]) -> Response:
-    path = FILES.get(name)
-    if path is None:
-        missing: JSONResponse = error_response(
-            404, ErrorCode.NOT_FOUND, f"the review page has no file named {name!r}", _HEADERS
-        )
-        return missing
-    return FileResponse(path, media_type=_TYPES[path.suffix], headers=headers)
-
-
-@router.get("/review", include_in_schema=False)
-async def review_page() -> Response:
-    return _serve("review.html", {**_HEADERS, "Content-Security-Policy": _CSP})
-
-
-@router.get("/review/static/{name}", include_in_schema=False)
-async def review_static(name: str) -> Response:
-    return _serve(name, _HEADERS)
+PAGE = Page("/review", STATIC_DIR / "review", "review.html", "review page", framed=False)
+router.include_router(PAGE.router("drafts"))
