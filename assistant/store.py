@@ -7,6 +7,7 @@ model, is never used.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 import uuid
@@ -24,7 +25,10 @@ from assistant.types import Audience, DocumentState, RetrievedChunk
 
 _PAGE = 5000  # rows per Chroma get()
 GENERATION_FILE = "generation"
-_RETIRE_AFTER_S = 60.0  # a replaced collection handle is closed this long after it was replaced
+# A replaced collection handle is closed this long after it was replaced, once nothing else holds
+# it (an ingest's pipeline may write through it to the end): the memory of its HNSW index is
+# given back.
+_RETIRE_AFTER_S = 10.0
 
 
 def bump_generation(data_dir: Path) -> str:
@@ -54,6 +58,13 @@ class DerivedIndex(Protocol):
         ...
 
 
+def _unused(handle: CollectionHandle) -> bool:
+    """Whether only ``handle`` refers to its collection and vector store (CPython reference
+    counts: the handle's attributes, the vector store's own reference, the call's argument); a
+    query in flight or an ingest's pipeline holds one more."""
+    return sys.getrefcount(handle.vector_store) <= 2 and sys.getrefcount(handle.collection) <= 3
+
+
 @dataclass
 class ChunkHit:
     """One chunk from the store, with its similarity (cosine, higher is closer)."""
@@ -76,7 +87,7 @@ class ChunkStore:
     With a ``generation_dir`` (an embedded store) the collection is reopened when the store's
     generation changes, so an ingest by another process is seen by nearest-neighbour search from
     the next call on (a handle loaded earlier keeps its old HNSW index). A replaced handle is
-    closed once no call can still be using it (after ``_RETIRE_AFTER_S``).
+    closed once no call can still be using it (``_RETIRE_AFTER_S`` later).
     """
 
     def __init__(
@@ -111,6 +122,8 @@ class ChunkStore:
     def _current(self) -> CollectionHandle:
         if self._dir is None:
             return self._handle
+        if self._retired and time.monotonic() - self._retired[0][0] > _RETIRE_AFTER_S:
+            self._close_retired()
         generation = read_generation(self._dir)
         if generation == self._generation:
             return self._handle
@@ -118,14 +131,18 @@ class ChunkStore:
             if generation != self._generation:
                 # read before opening: a write in between only makes the next call reopen again
                 handle = self._opener()
-                now = time.monotonic()
-                for _, old in [r for r in self._retired if now - r[0] > _RETIRE_AFTER_S]:
-                    old.close()
-                self._retired = [r for r in self._retired if now - r[0] <= _RETIRE_AFTER_S]
-                self._retired.append((now, self._handle))
+                self._retired.append((time.monotonic(), self._handle))
                 self._handle, self._generation = handle, generation
                 self.reopened += 1
             return self._handle
+
+    def _close_retired(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            done = [r for r in self._retired if now - r[0] > _RETIRE_AFTER_S and _unused(r[1])]
+            for _, old in done:
+                old.close()
+            self._retired = [r for r in self._retired if r not in done]
 
     def count(self) -> int:
         return self.collection.count()

@@ -12,6 +12,7 @@ from pathlib import Path
 import chromadb
 import pytest
 
+from assistant import store
 from assistant.access import Audience
 from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
@@ -84,3 +85,23 @@ def test_a_running_process_finds_what_another_process_ingested(
     fused = services.retriever.retrieve(Query(BY_MEANING, audience, k=3))
     assert fused[0].doc_id == "kb-new", [c.doc_id for c in fused]
     assert services.store.count() == stale.count()  # and the row count agrees
+
+
+def test_a_replaced_collection_is_closed_only_once_nothing_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ingest's pipeline writes through the handle it took, even after queries moved to a
+    newer one; that handle is closed (its memory given back) only when released."""
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    chunk_store = store.ChunkStore.from_settings(settings)
+    first, closed = chunk_store.vector_store, []
+    handle = chunk_store._handle
+    handle.close = lambda: closed.append(True)
+    monkeypatch.setattr(store, "_RETIRE_AFTER_S", 0.0)
+    store.bump_generation(settings.data_dir)  # another process ingested
+    assert chunk_store.vector_store is not first  # queries take a fresh handle
+    chunk_store.count()
+    assert not closed and first.client.count() == 0  # still usable by its holder
+    del first
+    chunk_store.count()
+    assert closed == [True]
