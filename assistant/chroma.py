@@ -67,7 +67,7 @@ class BatchedChromaVectorStore(ChromaVectorStore):
         ids: list[str] = []
         for start in range(0, len(nodes), self._max_batch):
             batch = list(nodes[start : start + self._max_batch])
-            metadatas = [_flat_metadata(node) for node in batch]
+            metadatas = _cleared(self._collection, batch)
             self._collection.upsert(
                 ids=[node.node_id for node in batch],
                 embeddings=[node.get_embedding() for node in batch],  # type: ignore[arg-type]
@@ -86,6 +86,20 @@ class BatchedChromaVectorStore(ChromaVectorStore):
             if gone:
                 self._collection.delete(ids=gone)
         self._replacing.clear()
+
+
+def _cleared(collection: Collection, batch: list[BaseNode]) -> list[dict[str, Any]]:
+    """Each node's row metadata, with every key its old row had and it lacks cleared: Chroma's
+    upsert merges metadata into an existing row, so a document narrowed from public to internal
+    would otherwise keep its ``vis_public`` flag and stay visible to everyone."""
+    metadatas = [_flat_metadata(node) for node in batch]
+    old = collection.get(ids=[node.node_id for node in batch], include=["metadatas"])
+    previous = dict(zip(old["ids"], old["metadatas"] or [], strict=False))
+    for node, metadata in zip(batch, metadatas, strict=True):
+        for key, value in (previous.get(node.node_id) or {}).items():
+            if key not in metadata:
+                metadata[key] = False if isinstance(value, bool) else ""
+    return metadatas
 
 
 def _flat_metadata(node: BaseNode) -> dict[str, Any]:
