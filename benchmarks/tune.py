@@ -20,6 +20,7 @@ from pathlib import Path
 
 from assistant.compose import Services
 from assistant.settings import Settings
+from assistant.tuning.pairs import bm25_search
 from assistant.tuning.train import TrainConfig
 from assistant.tuning.tune import EvalItem, Tuner
 from evals.gold import GoldItem, load_beir
@@ -70,7 +71,9 @@ def main() -> None:
         epochs=args.epochs,
         batch_size=args.batch_size,
     )
-    report = Tuner(store.services.settings, store.services.store).tune(config, dev, questions)
+    services = store.services
+    tuner = Tuner(services.settings, services.store, search=bm25_search(services.lexical))
+    report = tuner.tune(config, dev, questions)
     print(
         f"tune: pairs {report.pairs}, {report.steps} steps in {report.train_s:.0f} s "
         f"(stopped by {report.stopped_by}); dense on dev {report.before} -> {report.after}; "

@@ -95,3 +95,15 @@ def check_adoptable(data_dir: Path) -> None:
             "an interrupted `kbassist tune` left the store half re-embedded: run "
             "`kbassist tune --rollback` to restore the previous model first",
         )
+
+
+def card(report: dict[str, Any], base: Path, training_pairs: int) -> dict[str, Any]:
+    """A tuned model's card: its base, pairs, training, scores, adoption and sha256."""
+    keys = ("pairs", "steps", "stopped_by", "judged_on", "before", "after", "adopted", "sha256")
+    return {
+        "base_model": str(base),
+        "training_pairs": training_pairs,
+        "train_seconds": report["train_s"],
+        "re_embed_seconds": report["re_embed_s"],
+        **{key: report[key] for key in keys},
+    }

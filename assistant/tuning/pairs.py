@@ -21,12 +21,15 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from llama_index.core.schema import MetadataMode, TextNode
 
+from assistant.retrieval import Query
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.types import Audience
 from ingest.chunking import EMBEDDED_KEYS
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
@@ -151,6 +154,21 @@ def build_pairs(
     return pairs
 
 
+Search = Callable[[str], list[tuple[str, str]]]  # query -> [(doc id, text)], best first
+
+
+def with_hard_negatives(pairs: list[Pair], search: Search) -> list[Pair]:
+    """Each pair without a negative gets the best BM25 match from another document: close in
+    words, and not the answer."""
+    out = []
+    for pair in pairs:
+        if pair.negative is None:
+            other = next((text for doc, text in search(pair.anchor) if doc != pair.doc_id), None)
+            pair = replace(pair, negative=other) if other else pair
+        out.append(pair)
+    return out
+
+
 def counts(pairs: Iterable[Pair]) -> dict[str, int]:
     return dict(sorted(Counter(p.kind for p in pairs).items()))
 
@@ -162,3 +180,13 @@ def held_out(pairs: list[Pair], share: float = 0.1) -> tuple[list[Pair], list[Pa
         d for i, d in enumerate(random.Random(7).sample(docs, len(docs))) if i < len(docs) * share
     }
     return [p for p in pairs if p.doc_id not in keep], [p for p in pairs if p.doc_id in keep]
+
+
+def bm25_search(index: LexicalIndex, k: int = 5) -> Search:
+    """BM25 over the store's chunks as a ``Search``, over what an agent of no team may see."""
+
+    def search(text: str) -> list[tuple[str, str]]:
+        hits = index.retrieve(Query(text, Audience.agent(), k=k))
+        return [(hit.doc_id, hit.text) for hit in hits]
+
+    return search

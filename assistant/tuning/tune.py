@@ -21,7 +21,16 @@ from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings
 from assistant.store import ChunkStore
 from assistant.tuning import models
-from assistant.tuning.pairs import DecisionSource, Pair, Row, build_pairs, counts, embed_text
+from assistant.tuning.pairs import (
+    DecisionSource,
+    Pair,
+    Row,
+    Search,
+    build_pairs,
+    counts,
+    embed_text,
+    with_hard_negatives,
+)
 from assistant.tuning.pairs import held_out as split_held_out
 from assistant.tuning.train import (
     Progress,
@@ -62,11 +71,16 @@ class TuneReport:
 
 class Tuner:
     def __init__(
-        self, settings: Settings, store: ChunkStore, decisions: DecisionSource | None = None
+        self,
+        settings: Settings,
+        store: ChunkStore,
+        decisions: DecisionSource | None = None,
+        search: Search | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.decisions = decisions
+        self.search = search  # BM25, for hard negatives
         self.data_dir = settings.data_dir
 
     def current_model(self) -> tuple[Path, str | None]:
@@ -112,6 +126,8 @@ class Tuner:
             check_gold_matches(gold_dev, doc_ids)
         decided = self.decisions.decided_passages() if self.decisions else []
         pairs = build_pairs(rows, decided, excluded or [], config.seed)
+        if self.search is not None:
+            pairs = with_hard_negatives(pairs, self.search)
         if gold_dev:
             training, queries, judged = pairs, gold_dev, "the gold set's dev items"
         else:
@@ -155,7 +171,9 @@ class Tuner:
             models.adopt(self.data_dir, self.store, record, ids, vectors.tolist())
             report.re_embed_s = round(time.perf_counter() - started, 1)
             report.adopted, report.reason = True, "adopted: it beats the current model"
-        models.write_json(target / "card.json", _card(report, base_path, training))
+        models.write_json(
+            target / "card.json", models.card(report.to_dict(), base_path, len(training))
+        )
         return report
 
     def rollback(self) -> str:
@@ -188,7 +206,9 @@ class Tuner:
         work = Path(tempfile.mkdtemp(dir=root, prefix=".partial-"))
         try:
             model.save(str(work))
-            models.write_json(work / "card.json", _card(report, base, training))
+            models.write_json(
+                work / "card.json", models.card(report.to_dict(), base, len(training))
+            )
             work.rename(target)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -221,20 +241,3 @@ def check_gold_matches(gold: list[EvalItem], doc_ids: set[str]) -> None:
             f"documents are not in it (e.g. {', '.join(missing[:3])}); tune the store the gold "
             "set was written for",
         )
-
-
-def _card(report: TuneReport, base: Path, training: list[Pair]) -> dict[str, Any]:
-    return {
-        "base_model": str(base),
-        "pairs": report.pairs,
-        "training_pairs": len(training),
-        "steps": report.steps,
-        "train_seconds": report.train_s,
-        "stopped_by": report.stopped_by,
-        "judged_on": report.judged_on,
-        "before": report.before,
-        "after": report.after,
-        "adopted": report.adopted,
-        "sha256": report.sha256,
-        "re_embed_seconds": report.re_embed_s,
-    }

@@ -9,6 +9,7 @@ import click
 
 from assistant.compose import Services
 from assistant.errors import ErrorCode, KbassistError
+from assistant.tuning.pairs import bm25_search
 from assistant.tuning.train import TrainConfig
 from assistant.tuning.tune import EvalItem, Tuner
 from assistant.tuning.votes import SqlDecisions
@@ -82,7 +83,9 @@ def tune(
       kbassist tune --dataset ../shared/evaldata/emanual_tv --max-minutes 10
       kbassist tune --rollback
     """
-    tuner = Tuner(services.settings, services.store, SqlDecisions(services.suggestion_store))
+    decisions = SqlDecisions(services.suggestion_store)
+    search = bm25_search(services.lexical)  # hard negatives
+    tuner = Tuner(services.settings, services.store, decisions, search)
     if rollback:
         click.echo(f"rolled back: the store is embedded with {tuner.rollback()} again")
         return

@@ -10,7 +10,14 @@ from assistant.records import DecisionIn
 from assistant.service import SupportService
 from assistant.suggestion import AskRequest
 from assistant.suggestion_db import SqlSuggestionStore
-from assistant.tuning.pairs import DecidedPassage, Row, build_pairs, counts, held_out
+from assistant.tuning.pairs import (
+    DecidedPassage,
+    Row,
+    build_pairs,
+    counts,
+    held_out,
+    with_hard_negatives,
+)
 from assistant.tuning.votes import SqlDecisions
 from tests.assistant.test_service import FakeAssistant, make_record
 
@@ -116,3 +123,17 @@ def test_held_out_documents_are_not_trained_on() -> None:
     assert held and train
     assert not {p.doc_id for p in train} & {p.doc_id for p in held}
     assert len({p.doc_id for p in held}) == 4
+
+
+def test_bm25_gives_each_pair_a_hard_negative_from_another_document() -> None:
+    pairs = build_pairs(ROWS)
+
+    def search(text: str) -> list[tuple[str, str]]:
+        return [("t", "I refunded the duplicate charge."), ("a", ARTICLE)]
+
+    hard = with_hard_negatives(pairs, search)
+    for before, after in zip(pairs, hard, strict=True):
+        expected = ARTICLE if before.doc_id == "t" else "I refunded the duplicate charge."
+        assert after.negative == expected
+        assert (after.anchor, after.positive) == (before.anchor, before.positive)
+    assert with_hard_negatives(pairs, lambda text: []) == pairs
