@@ -6,8 +6,8 @@ clustered unit vectors, realistic metadata and visibility flags), no embedding m
 
 Per size: retrieval p50/p95 (dense, BM25, fused) for three audiences (an agent of one team; a
 customer, public only; an agent filtering one product of 50), the BM25 build time and resident-
-memory growth of both indexes, the serving process's RSS (store and indexes loaded; the model is
-measured once with --model), and an incremental ingest of 100 new documents. Writes
+memory growth of both indexes, the serving process's RSS (store and indexes loaded, not the
+embedding model), and an incremental ingest of 100 new documents. Writes
 ``results.json`` and, with matplotlib, ``scale.png`` in --out.
 """
 
@@ -206,7 +206,6 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--out", type=Path, default=Path("/tmp/kbassist-scale"))
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--model", action="store_true", help="also load the real model once")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     results = []
@@ -215,12 +214,6 @@ def main() -> None:
         print(json.dumps(result), flush=True)
         results.append(result)
         (args.out / "results.json").write_text(json.dumps(results, indent=1))
-    if args.model:
-        from assistant.embedding import SentenceTransformerEmbedder
-
-        before = rss_mb()
-        SentenceTransformerEmbedder().embed_query("warm up")
-        print(json.dumps({"model_rss_mb": round(rss_mb() - before)}))
     print(plot(results, args.out))
 
 
