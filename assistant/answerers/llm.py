@@ -41,6 +41,20 @@ _NO_KEY = "not-needed"
 INVALID_RESPONSE = "llm returned an invalid response"
 
 
+def openai_client(settings: Settings) -> openai.OpenAI:
+    """The client of the configured OpenAI-compatible endpoint (answers and article drafts)."""
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    try:
+        return openai.OpenAI(
+            base_url=settings.llm_base_url,
+            api_key=key or _NO_KEY,
+            timeout=settings.llm_timeout_s,
+            max_retries=settings.llm_max_retries,
+        )
+    except openai.OpenAIError:
+        raise KbassistError(ErrorCode.CONFIG, "the llm client could not be set up") from None
+
+
 class LLMAnswerer:
     name = "llm"
 
@@ -74,17 +88,8 @@ class LLMAnswerer:
         if not key and not settings.llm_base_url:
             needs = "KBASSIST_LLM_BASE_URL or KBASSIST_LLM_API_KEY"
             raise KbassistError(ErrorCode.CONFIG, f"the llm answerer needs {needs}")
-        try:
-            client = openai.OpenAI(
-                base_url=settings.llm_base_url,
-                api_key=key or _NO_KEY,
-                timeout=settings.llm_timeout_s,
-                max_retries=settings.llm_max_retries,
-            )
-        except openai.OpenAIError:
-            raise KbassistError(ErrorCode.CONFIG, "the llm client could not be set up") from None
         template = prompt or load_prompt(PROMPT_NAME, PROMPT_VERSION, settings.prompts_dir)
-        return cls(client, settings.llm_model, template)
+        return cls(openai_client(settings), settings.llm_model, template)
 
     def answer(self, context: AnswerContext, passages: list[RetrievedChunk]) -> Suggestion:
         if not passages:

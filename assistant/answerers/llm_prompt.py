@@ -84,7 +84,8 @@ def prompt_values(
     }
 
 
-def _sentences_schema() -> dict[str, Any]:
+def sentences_schema() -> dict[str, Any]:
+    """A list of sentences, each with the passage numbers it cites (answers and drafts)."""
     return {
         "type": "array",
         "items": {
@@ -108,8 +109,8 @@ def answer_schema() -> dict[str, Any]:
         "properties": {
             "abstain": {"type": "boolean"},
             "abstain_reason": {"type": ["string", "null"]},
-            "answer": _sentences_schema(),
-            "reply_draft": _sentences_schema(),
+            "answer": sentences_schema(),
+            "reply_draft": sentences_schema(),
             "confidence": {"type": "number"},
         },
     }

@@ -20,9 +20,9 @@ from openai.types.chat.completion_create_params import ResponseFormat
 from pydantic import BaseModel, ValidationError
 
 from assistant.answerers import AnswererError
-from assistant.answerers.llm import content_of, failure_reason
+from assistant.answerers.llm import content_of, failure_reason, openai_client
 from assistant.answerers.llm_output import MIN_OVERLAP, Checker, LLMSentence, claims
-from assistant.answerers.llm_prompt import render_passages
+from assistant.answerers.llm_prompt import render_passages, sentences_schema
 from assistant.drafts.grouping import TicketCase
 from assistant.drafts.writer import DraftText, ExtractiveWriter, Line, has_placeholder, usable
 from assistant.errors import ErrorCode, KbassistError
@@ -43,18 +43,7 @@ class DraftOutput(BaseModel):
 
 
 def draft_schema() -> dict[str, Any]:
-    sentences = {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["text", "citations"],
-            "properties": {
-                "text": {"type": "string"},
-                "citations": {"type": "array", "items": {"type": "integer"}},
-            },
-        },
-    }
+    sentences = sentences_schema()
     return {
         "type": "object",
         "additionalProperties": False,
@@ -103,18 +92,8 @@ class LLMWriter:
 
     @classmethod
     def from_settings(cls, settings: Settings, fallback: ExtractiveWriter) -> LLMWriter:
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        try:
-            client = openai.OpenAI(
-                base_url=settings.llm_base_url,
-                api_key=key or "not-needed",
-                timeout=settings.llm_timeout_s,
-                max_retries=settings.llm_max_retries,
-            )
-        except openai.OpenAIError:
-            raise KbassistError(ErrorCode.CONFIG, "the llm client could not be set up") from None
         prompt = load_prompt(PROMPT_NAME, PROMPT_VERSION, settings.prompts_dir)
-        return cls(client, settings.llm_model, prompt, fallback)
+        return cls(openai_client(settings), settings.llm_model, prompt, fallback)
 
     def write(self, cases: list[TicketCase]) -> DraftText:
         try:
