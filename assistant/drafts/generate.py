@@ -39,6 +39,7 @@ class GenerateReport:
     proposals: list[str] = field(default_factory=list)  # fix proposals opened
     proposals_updated: list[str] = field(default_factory=list)
     from_overrides: list[str] = field(default_factory=list)  # drafts from abstained overrides
+    superseded: list[str] = field(default_factory=list)  # open fixes whose passage changed
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class GenerateReport:
             "proposals": self.proposals,
             "proposals_updated": self.proposals_updated,
             "from_overrides": self.from_overrides,
+            "superseded": self.superseded,
         }
 
 

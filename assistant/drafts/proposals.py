@@ -41,6 +41,7 @@ class ProposalMaker:
         self.min_suggestions = min_suggestions
 
     def run(self, report: GenerateReport, tickets: TicketDrafter) -> None:
+        self._supersede_changed(report)
         found: Corrections = collect(self.suggestions)
         fixes = self.drafts.list(kind="fix")
         flags = _flags_by_doc(found)
@@ -63,6 +64,28 @@ class ProposalMaker:
                 self.drafts.add(proposal)
                 report.proposals.append(proposal.id)
         self._from_overrides(found.abstained, report, tickets)
+
+    def _supersede_changed(self, report: GenerateReport) -> None:
+        """An open fix proposal whose passage no longer holds the text it would replace (the
+        document was edited, re-ingested or removed since) is superseded: approving it would
+        patch text that is gone."""
+        for draft in self.drafts.list(states=("open",), kind="fix"):
+            current = str((draft.details or {}).get("current") or "")
+            doc_id, _ = _target(draft)
+            chunks = self.store.document_chunks(doc_id, lambda _metadata: True)  # as stored
+            text = " ".join(c.text for c in chunks)
+            if not current or " ".join(current.split()) in " ".join(text.split()):
+                continue
+            gone = "is gone" if not text else "no longer holds the text this fix replaces"
+            superseded = draft.model_copy(
+                update={
+                    "state": "superseded",
+                    "reason": f"document {doc_id} {gone}",
+                    "updated_at": datetime.now(UTC),
+                }
+            )
+            if self.drafts.save(superseded, expect_state="open"):
+                report.superseded.append(draft.id)
 
     def _proposal(
         self, edits: PassageEdits, flags: list[dict[str, Any]], open_one: Draft | None

@@ -159,3 +159,23 @@ def test_clustered_overrides_of_abstained_questions_become_a_draft(
         assert f"suggestion-{suggestion_id}" in draft.markdown
     assert "Partial payment" in draft.markdown and "## Question" in draft.markdown
     drafts.publisher.check(draft.markdown, draft.id)  # it is a valid article
+
+
+@pytest.mark.slow
+def test_a_fix_whose_passage_changed_since_is_superseded(
+    portal_services: Services, drafts: DraftService, tmp_path: Path
+) -> None:
+    _edit(portal_services, "amelia")
+    _edit(portal_services, "tom")
+    [proposal_id] = drafts.generate().proposals
+    article = tmp_path / "kb" / "articles" / "kb-2.md"
+    article.write_text(article.read_text().replace(OLD, "Duplicates are refunded by billing."))
+    assert portal_services.ingestor.sync([tmp_path / "kb"]).updated == 1
+    report = drafts.generate()
+    assert report.superseded == [proposal_id]
+    superseded = drafts.show(proposal_id, AGENT)
+    assert superseded.state == "superseded" and "kb-2" in str(superseded.reason)
+    with pytest.raises(KbassistError) as refused:
+        drafts.approve(proposal_id, "lead", AGENT)
+    assert refused.value.code == ErrorCode.CONFLICT and "superseded" in refused.value.detail
+    assert drafts.generate().superseded == []  # once
