@@ -16,7 +16,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from assistant.drafts.model import Draft
 from assistant.errors import ErrorCode, KbassistError
-from assistant.suggestion_db import SqlSuggestionStore, UTCDateTime
+from assistant.suggestion_db import SqlSuggestionStore
+from assistant.suggestion_schema import UTCDateTime
 
 _SCHEMA = MetaData()
 DRAFTS = Table(
