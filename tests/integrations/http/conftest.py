@@ -95,7 +95,7 @@ def live(
                 env.delenv(name)
         settings = Settings(_env_file=None, data_dir=root / "data", **server_settings)  # type: ignore[call-arg]
     services = Services(settings)
-    services.embedder = embedder  # type: ignore[misc]  # the session's model, loaded once
+    services.embedder = embedder  # the session's model, loaded once
     report = services.ingestor.sync([kb])
     assert report.ok, report.issues
     app = create_app(services)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,8 +23,6 @@ from tests.integrations.http.conftest import TIER1, LiveServer
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.common.exceptions import WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.chrome.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -33,8 +30,8 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+from tests.fakes.chromium import chromium  # noqa: E402
+
 WAIT_S = 20.0
 TICKET = "I was charged twice for one invoice"
 AGENT = "maria.lopez"
@@ -54,39 +51,8 @@ def base(live: LiveServer) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Chromium is not installed: apt-get install chromium chromium-driver")
-    profile = tempfile.mkdtemp(prefix="kbassist-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=380,1000",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    try:
-        driver = webdriver.Chrome(
-            service=Service(executable_path=str(CHROMEDRIVER)), options=options
-        )
-    except WebDriverException as exc:  # installed but unusable (e.g. a version mismatch)
-        shutil.rmtree(profile, ignore_errors=True)
-        pytest.skip(f"Chromium could not be started: {exc.msg}")
-    driver.set_page_load_timeout(WAIT_S)
-    driver.set_window_size(380, 1000)  # a help-desk sidebar (--window-size has a 500 px floor)
-    try:
+    with chromium(380, 1000, WAIT_S, logs=True) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture
