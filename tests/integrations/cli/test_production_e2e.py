@@ -22,26 +22,11 @@ from sqlalchemy import create_engine, text
 from tests.assistant.test_store_generation import BY_MEANING, NEW_ARTICLE
 from tests.fakes.chroma_server import free_port, running_chroma
 from tests.fakes.postgres import binaries, running_postgres
+from tests.fakes.processes import worker_pids
 
 pytestmark = pytest.mark.slow
 
 FRESH_WITHIN_S = 30.0  # the bound: per-query generation checks make it the next query in practice
-
-
-def _worker_pids(parent: int) -> list[int]:
-    """The supervisor's worker processes (multiprocessing's spawn_main children)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if ppid == parent and b"spawn_main" in command:
-            found.append(int(entry.name))
-    return found
 
 
 def _cpu_ticks(pid: int) -> int:
@@ -111,7 +96,7 @@ def test_workers_serve_a_separate_ingest_and_share_postgres(
                 with contextlib.suppress(httpx.HTTPError):
                     ready = httpx.get(f"{base}/readyz", timeout=5).status_code == 200
             assert ready, "the workers did not become ready"
-            workers = _worker_pids(server.pid)
+            workers = worker_pids(server.pid)
             assert len(workers) == 2
             for ids in _burst(base, 8):  # both workers load their indexes before the ingest
                 assert "kb-new" not in ids

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from integrations.cli import cli
+from tests.fakes.processes import worker_pids
 
 pytestmark = pytest.mark.slow
 
@@ -25,26 +26,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
-    except OSError:
-        return b""
 
 
 def test_two_workers_serve_one_store(tmp_path: Path, tiny_kb: Path) -> None:
@@ -69,7 +50,7 @@ def test_two_workers_serve_one_store(tmp_path: Path, tiny_kb: Path) -> None:
             with contextlib.suppress(httpx.HTTPError):
                 ready = httpx.get(f"{base}/readyz", timeout=5).status_code == 200
         assert ready, "the workers did not become ready"
-        spawned = [p for p in _children(server.pid) if b"spawn_main" in _cmdline(p)]
+        spawned = worker_pids(server.pid)
         assert len(spawned) == 2  # the supervisor's two worker processes
         ids = set()
         for _ in range(6):
