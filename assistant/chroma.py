@@ -28,7 +28,7 @@ from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import PrivateAttr
 
-from assistant.errors import ErrorCode, KbassistError
+from assistant.errors import ErrorCode, KbassistError, no_room, no_room_error
 from assistant.settings import Settings
 
 _CONFIGURATION: Any = {"hnsw": {"space": "cosine"}}
@@ -189,6 +189,9 @@ def open_collection(settings: Settings) -> CollectionHandle:
             "in its data directory (KBASSIST_DATA_DIR, --data-dir)",
         ) from exc
     except Exception as exc:  # chromadb raises several types for an unreachable store
+        if not settings.chroma_url and no_room(exc, settings.data_dir):  # SQLite writes to open
+            unchanged = "the Chroma store was not opened and is unchanged"
+            raise no_room_error(settings.data_dir, unchanged) from exc
         where = settings.chroma_url or str(settings.chroma_path)
         raise KbassistError(
             ErrorCode.STORE_UNAVAILABLE, f"cannot open the Chroma store at {where}"

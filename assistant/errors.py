@@ -6,8 +6,13 @@ agent (never a traceback or the text of a lower-level exception).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import errno
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 
@@ -85,3 +90,82 @@ def validation_problems(errors: Iterable[Mapping[str, Any]]) -> list[tuple[tuple
         )
         for error in errors
     ]
+
+
+# A write that failed for want of room: the device is full, a disk quota or the process's
+# file-size limit (``ulimit -f``) is reached.
+_NO_ROOM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_SQLITE_FULL = 13  # SQLite's "database or disk is full" (a write failed with ENOSPC)
+# SQLite keeps no errno: a write failing with EFBIG or EDQUOT is SQLITE_IOERR_WRITE, "disk I/O
+# error", which a failing device gives too; whether there is room is then tried (``_can_grow``).
+_SQLITE_IOERR_WRITE = 778
+# How other layers word it (Chroma's Rust core gives SQLite's and the OS's messages as text).
+_NO_ROOM_WORDS = (
+    "database or disk is full",
+    "(code: 13)",
+    "no space left on device",
+    "disk quota exceeded",
+    "file too large",
+)
+_WRITE_FAILED_WORDS = ("(code: 778)", "disk i/o error")
+_PROBE_BYTES = 1 << 20
+
+
+def no_room(exc: BaseException, folder: Path) -> bool:
+    """Whether ``exc``, or an exception that caused it, is a write under ``folder`` that failed
+    for want of room (never shown to anyone: only classified)."""
+    write_failed = False
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        code = getattr(link, "sqlite_errorcode", None)
+        if (isinstance(link, OSError) and link.errno in _NO_ROOM_ERRNOS) or code == _SQLITE_FULL:
+            return True
+        text = str(link).lower()
+        if any(words in text for words in _NO_ROOM_WORDS):
+            return True
+        write_failed = write_failed or code == _SQLITE_IOERR_WRITE
+        write_failed = write_failed or any(words in text for words in _WRITE_FAILED_WORDS)
+        link = link.__cause__ or link.__context__
+    return write_failed and not _can_grow(folder)
+
+
+def _can_grow(folder: Path) -> bool:
+    """Whether the largest file under ``folder`` could grow by another MiB now: a scratch file
+    (unnamed, gone when closed) is written that far."""
+    try:
+        if shutil.disk_usage(folder).free < _PROBE_BYTES:
+            return False
+        largest = max((p.stat().st_size for p in folder.rglob("*") if p.is_file()), default=0)
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.seek(largest)
+            probe.write(b"\0" * _PROBE_BYTES)
+            probe.flush()
+    except OSError as exc:
+        return exc.errno not in _NO_ROOM_ERRNOS
+    return True
+
+
+def no_room_error(folder: Path, outcome: str) -> KbassistError:
+    """The error for a write that found no room under ``folder``; ``outcome`` says what was left
+    as it was."""
+    return KbassistError(
+        ErrorCode.STORE_UNAVAILABLE,
+        f"no space left on the device holding {folder} (the disk, a quota or the file-size "
+        f"limit is full); {outcome}; free space and run it again",
+    )
+
+
+@contextmanager
+def room_checked(folder: Path, outcome: str) -> Iterator[None]:
+    """Turns a write under ``folder`` that failed for want of room into ``no_room_error``; any
+    other exception passes unchanged."""
+    try:
+        yield
+    except KbassistError:
+        raise
+    except Exception as exc:
+        if no_room(exc, folder):
+            raise no_room_error(folder, outcome) from exc
+        raise

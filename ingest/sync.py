@@ -29,6 +29,7 @@ from llama_index.core.schema import Document, TransformComponent
 from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from assistant.embedding import Embedder
+from assistant.errors import room_checked
 from assistant.store import ChunkStore, DerivedIndex, bump_generation
 from ingest.chunking import StructureChunker
 from ingest.model import IngestIssue
@@ -43,6 +44,8 @@ from ingest.sources.identity import (
 from ingest.steps import AccessFlags, EmbedStep, SafeLinks
 
 CONFIG_FILE = "ingest-config.json"
+# A run that found no room: its journal names the slab it left half-done (see _recover)
+_NO_ROOM_OUTCOME = "the ingest stopped part-way and the next run repairs what it left unfinished"
 _RECONFIGURED = "reconfigured:"  # prefix of a document hash: due for re-chunking
 COUNT_KEYS = ("added", "updated", "unchanged", "deleted", "skipped", "failed")
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
@@ -85,7 +88,11 @@ class DocStoreFile:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        self.docstore.persist(str(tmp))
+        try:
+            self.docstore.persist(str(tmp))
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a partial copy (disk full): give its space back
+            raise
         os.replace(tmp, self.path)
 
     def forget(self, doc_id: str) -> None:
@@ -173,13 +180,16 @@ class Ingestor:
 
     @contextmanager
     def _locked(self) -> Iterator[DocStoreFile]:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with (self.data_dir / "ingest.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield DocStoreFile(self.data_dir / "docstore.json")
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        """The docstore, under the ingest lock; a write that finds no room (disk, quota or
+        file-size limit full) becomes one clear error."""
+        with room_checked(self.data_dir, _NO_ROOM_OUTCOME):
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            with (self.data_dir / "ingest.lock").open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    yield DocStoreFile(self.data_dir / "docstore.json")
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _pipeline(self, docs: DocStoreFile) -> IngestionPipeline:
         return IngestionPipeline(
