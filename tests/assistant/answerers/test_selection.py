@@ -114,3 +114,19 @@ def test_the_best_retrieved_article_leads_not_the_one_sharing_most_words() -> No
     picks = Selector().choose(question, passages).picks
     assert picks[0].passage == 0
     assert "60 minutes" in picks[0].text
+
+
+def test_a_sentence_sharing_only_a_word_or_two_with_the_question_is_left_out() -> None:
+    question = "Why does the discount on my quote vanish when I convert it to an invoice?"
+    quote = chunk(
+        "kb-4",
+        "A discount on the quote total is not copied when you convert it to an invoice; "
+        "add the discount on the invoice.",
+    )
+    aside = chunk("kb-5", "Invoices are numbered in the order they are sent.")
+    passages = [scored(quote, 5.0, 0.7), scored(aside, 4.0, 0.6)]
+    texts = [p.text for p in Selector().choose(question, passages).picks]
+    assert any("not copied" in t for t in texts)
+    assert not any("numbered" in t for t in texts)  # "invoice" alone does not answer it
+    unfloored = Selector(floor=0.0).choose(question, passages).picks
+    assert any("numbered" in p.text for p in unfloored)
