@@ -11,9 +11,10 @@ from assistant.retrieval import Query, RetrievedChunk
 from assistant.retrieval.filters import chroma_where, matches
 from assistant.store import ChunkHit, ChunkStore
 
-# Text and metadata of chunks by id, from a faster source than Chroma's rows (the BM25 corpus);
-# it may hold only some of them, or none.
-ChunkLookup = Callable[[list[str]], dict[str, RetrievedChunk]]
+# Of these chunk ids, the rows (text and metadata) of those the query admits, and every id the
+# source holds, from a faster source than Chroma's rows (the BM25 corpus); it may hold only some
+# of them, or none: the store serves the rest.
+ChunkLookup = Callable[[list[str], Query], tuple[dict[str, RetrievedChunk], set[str]]]
 
 
 class DenseRetriever:
@@ -63,15 +64,13 @@ class DenseRetriever:
         as large as the store holds every chunk, so no filtered query is needed after it.
         Either way the result is the top k of the allowed chunks.
         """
-        total = self.store.count()
-        width = min(max(query.k + 20, 40), total)
+        width, total = max(query.k + 20, 40), 0
         while True:
-            hits = [
-                h
-                for h in self._candidates(vector, width)
-                if matches(h.metadata, query.audience, query.filters)
-            ]
-            if len(hits) >= query.k or width >= total:
+            hits = self._admitted(vector, width, query)
+            if len(hits) >= query.k:
+                break
+            total = total or self.store.count()  # counted only when the first set falls short
+            if width >= total:
                 break
             if width >= self.max_width:
                 hits = self._filtered(vector, query)
@@ -83,23 +82,26 @@ class DenseRetriever:
         """Chroma's exact filtered query (it scans the metadata: the slow path)."""
         where = chroma_where(query.audience, query.filters)
         fetch = query.k * (self.overfetch if query.filters.tags else 1)
-        return [
-            h
-            for h in self.store.query(vector, fetch, where)
-            if matches(h.metadata, query.audience, query.filters)
-        ]
+        return [h for h in self.store.query(vector, fetch, where) if self._admits(h, query)]
 
-    def _candidates(self, vector: list[float], n: int) -> list[ChunkHit]:
-        """The n nearest chunks, unfiltered. With a lookup, Chroma returns only ids and
-        distances and the rows come from the lookup (the store serves the ones it lacks)."""
+    def _admitted(self, vector: list[float], n: int, query: Query) -> list[ChunkHit]:
+        """Of the n nearest chunks (unfiltered), those the query admits, nearest first. With a
+        lookup, Chroma returns only ids and distances and the rows come from the lookup (the
+        store serves the ones it lacks)."""
         if self.lookup is None:
-            return self.store.query(vector, n)
+            return [h for h in self.store.query(vector, n) if self._admits(h, query)]
         nearest = self.store.nearest(vector, n)
-        rows = {i: (c.text, c.metadata) for i, c in self.lookup([i for i, _ in nearest]).items()}
-        missing = [chunk_id for chunk_id, _ in nearest if chunk_id not in rows]
+        chunks, known = self.lookup([i for i, _ in nearest], query)
+        rows = {i: (c.text, c.metadata) for i, c in chunks.items() if self._admits(c, query)}
+        missing = [chunk_id for chunk_id, _ in nearest if chunk_id not in known]
         if missing:
-            rows.update((h.chunk_id, (h.text, h.metadata)) for h in self.store.get_chunks(missing))
+            stored = (h for h in self.store.get_chunks(missing) if self._admits(h, query))
+            rows.update((h.chunk_id, (h.text, h.metadata)) for h in stored)
         return [ChunkHit(i, *rows[i], score) for i, score in nearest if i in rows]
+
+    @staticmethod
+    def _admits(hit: ChunkHit | RetrievedChunk, query: Query) -> bool:
+        return matches(hit.metadata, query.audience, query.filters)
 
 
 def next_width(width: int, admitted: int, k: int) -> int:

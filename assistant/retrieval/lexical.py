@@ -165,20 +165,50 @@ class LexicalIndex:
         """Text and metadata of these chunks from the in-memory corpus, for the ones it holds,
         and only while the index reflects the store's current generation (otherwise nothing: a
         caller then asks the store)."""
-        if self.window:
-            return {}
         with self._lock:
-            retriever = self._ensure_loaded()
-            if retriever is None or self._built_generation != self._loaded_generation:
+            retriever = self._current_rows()
+            if retriever is None:
                 return {}
-            if self._positions is None:
-                self._positions = {
-                    str(entry.get("node_id")): i for i, entry in enumerate(retriever.corpus)
-                }
-            positions, corpus = self._positions, retriever.corpus
+            positions, corpus = self._entry_positions(retriever), retriever.corpus
         found = (positions.get(chunk_id) for chunk_id in chunk_ids)
         chunks = (_entry_chunk(corpus[p]) for p in found if p is not None)
         return {chunk.chunk_id: chunk for chunk in chunks}
+
+    def admitted(
+        self, chunk_ids: list[str], query: Query
+    ) -> tuple[dict[str, RetrievedChunk], set[str]]:
+        """Of these chunks, the rows of those ``query``'s audience and filters admit, and the
+        ids the corpus holds (admitted or not; the others are for the caller to read from the
+        store). Admission comes from the cached mask, so only admitted rows are parsed: a
+        dense search that cuts thousands of candidates to a selective audience pays little
+        for the ones it drops. Nothing is held while the index is behind the store."""
+        with self._lock:
+            retriever = self._current_rows()
+            if retriever is None:
+                return {}, set()
+            positions, corpus = self._entry_positions(retriever), retriever.corpus
+            mask = self._mask(retriever, query)
+        found = {c: positions[c] for c in chunk_ids if c in positions}
+        rows = (_entry_chunk(corpus[p]) for p in found.values() if mask[p])
+        return {chunk.chunk_id: chunk for chunk in rows}, set(found)
+
+    def _current_rows(self) -> BM25Retriever | None:
+        """The loaded model when its corpus holds the store's chunks as they are now (a chunk
+        index, built at the current generation); None otherwise. Called under the lock."""
+        if self.window:
+            return None
+        retriever = self._ensure_loaded()
+        if retriever is None or self._built_generation != self._loaded_generation:
+            return None
+        return retriever
+
+    def _entry_positions(self, retriever: BM25Retriever) -> dict[str, int]:
+        """Chunk id -> corpus entry, made once per load. Called under the lock."""
+        if self._positions is None:
+            self._positions = {
+                str(entry.get("node_id")): i for i, entry in enumerate(retriever.corpus)
+            }
+        return self._positions
 
     @property
     def signal(self) -> str:

@@ -9,7 +9,7 @@ import pytest
 from assistant.access import Audience
 from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
-from assistant.retrieval import Query
+from assistant.retrieval import Filters, Query
 from assistant.retrieval.dense import DenseRetriever
 from assistant.retrieval.lexical import bump_generation
 from assistant.settings import Settings
@@ -53,6 +53,21 @@ def test_lookup_serves_rows_only_while_the_index_matches_the_store(services: Ser
         assert row.metadata["vis_public"] == stored[chunk_id].metadata["vis_public"]
     bump_generation(services.settings.data_dir)  # another process changed the store
     assert services.lexical.lookup(ids) == {}
+
+
+def test_admitted_rows_are_only_what_the_caller_may_see_and_held_ids_are_known(
+    services: Services,
+) -> None:
+    ids = ["kb-1::0", "kb-3::0"]  # public; tier2 only
+    assert len(services.store.get_chunks(ids)) == 2
+    tier1 = Query("q", Audience.agent("tier1"))
+    rows, known = services.lexical.admitted([*ids, "no-such::0"], tier1)
+    assert set(rows) == {"kb-1::0"} and known == set(ids)
+    assert rows["kb-1::0"].text == services.store.get_chunks(["kb-1::0"])[0].text
+    invoicing = Query("q", Audience.agent("tier2"), Filters(products=("invoicing",)))
+    assert set(services.lexical.admitted(ids, invoicing)[0]) == {"kb-3::0"}
+    bump_generation(services.settings.data_dir)  # another process changed the store
+    assert services.lexical.admitted(ids, tier1) == ({}, set())
 
 
 def test_dense_search_with_the_lookup_returns_what_the_store_alone_returns(
