@@ -78,7 +78,7 @@ class Services:
     @cached_property
     def dense(self) -> DenseRetriever:
         embedder = check_store_backend(self.settings.data_dir, self.embedder)  # same backend
-        return DenseRetriever(self.store, embedder, lookup=self.lexical.lookup)
+        return DenseRetriever(self.store, embedder, lookup=self.lexical.admitted)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
