@@ -107,7 +107,8 @@ _NO_ROOM_WORDS = (
     "disk quota exceeded",
     "file too large",
 )
-_WRITE_FAILED_WORDS = ("(code: 778)", "disk i/o error")
+# Chroma's core appends a write to its log, then applies it: a failed apply names no cause.
+_WRITE_FAILED_WORDS = ("(code: 778)", "disk i/o error", "error in compaction")
 _PROBE_BYTES = 1 << 20
 
 

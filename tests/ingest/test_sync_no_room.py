@@ -1,14 +1,16 @@
-"""A full disk during ``kbassist ingest``: one clear error and exit code, the previous store left
-whole, and a run with room again converges to the store a clean ingest makes.
+"""A full disk during ``kbassist ingest``: one clear error and exit code, a consistent store, and a
+run with room again converges to the store a clean ingest makes.
 
 A per-process file-size limit (``RLIMIT_FSIZE``, with SIGXFSZ ignored) stands in for the full
 disk: every write past the limit fails with EFBIG, as a write to a full disk fails with ENOSPC.
-No call of the product is replaced; the command runs as a user runs it. The store is compared as
-the kill-point tests compare it (``state``).
+Where mounts are allowed (root), a real full file system is tried too: a small tmpfs holding the
+store, with 64 KiB left free. No call of the product is replaced; the command runs as a user runs
+it. The store is compared as the kill-point tests compare it (``state``).
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import signal
@@ -25,6 +27,7 @@ from assistant.access import Audience
 from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.settings import Settings
+from assistant.store import ChunkStore
 from tests.conftest import write_tiny_kb
 from tests.ingest.test_sync_kill_points import state, version_two
 
@@ -61,6 +64,7 @@ class Baseline:
     old: dict[str, Any]  # the first store's state
     old_status: Any  # and its `kbassist status`
     clean: dict[str, Any]  # the state a clean ingest of the second version gives
+    clean_dir: Path  # and that store
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +78,12 @@ def baseline(
     version_two(kb)
     assert _services(root / "clean", embedder).service.ingest([kb], prune=True).ok
     return Baseline(
-        root / "v1", kb, state(root / "v1"), first.service.status(), state(root / "clean")
+        root / "v1",
+        kb,
+        state(root / "v1"),
+        first.service.status(),
+        state(root / "clean"),
+        root / "clean",
     )
 
 
@@ -121,4 +130,62 @@ def test_a_full_disk_is_a_clear_error_and_leaves_the_previous_store(
 
     # A re-run converges to the store a clean ingest of the new version makes
     assert services.service.ingest([kb], prune=True).ok
+    assert state(data) == baseline.clean
+
+
+# Mounts a tmpfs on $0, puts a copy of the store $1 in it and fills it up to $3 bytes free, runs
+# the command, then copies the store out to $2 (the mount ends with the namespace) and exits with
+# the command's status.
+_FULL_TMPFS = """mnt=$0 src=$1 out=$2 free=$3; shift 3
+mount -t tmpfs -o size=16m tmpfs "$mnt" || exit 99
+cp -a "$src" "$mnt/data" || exit 99
+dd if=/dev/zero of="$mnt/filler" bs=64k 2>/dev/null
+truncate -s "-$free" "$mnt/filler" || exit 99
+"$@"; status=$?
+rm -f "$mnt/filler"; cp -a "$mnt/data/." "$out/"; exit $status"""
+
+
+def _documents(data_dir: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each document's chunks (id, text) as the store holds them."""
+    store = ChunkStore.from_settings(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
+    got = store.collection.get(include=["documents", "metadatas"])
+    chunks: dict[str, list[tuple[str, str]]] = {}
+    rows = zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+    for chunk_id, text, metadata in rows:
+        chunks.setdefault(str((metadata or {})["doc_id"]), []).append((chunk_id, text or ""))
+    return {doc_id: sorted(rows) for doc_id, rows in chunks.items()}
+
+
+def test_a_really_full_file_system_is_a_clear_error_and_each_document_stays_whole(
+    tmp_path: Path, baseline: Baseline, embedder: SentenceTransformerEmbedder
+) -> None:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) to mount a small tmpfs")
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        pytest.skip("mount namespaces are not allowed here")
+    mount, data = tmp_path / "mnt", tmp_path / "data"
+    mount.mkdir()
+    data.mkdir()
+    shell = ["unshare", "-m", "sh", "-c", _FULL_TMPFS, str(mount), str(baseline.v1), str(data)]
+    command = [sys.executable, "-m", "integrations.cli", "--data-dir", str(mount / "data")]
+    done = subprocess.run(
+        [*shell, "64K", *command, "ingest", "--prune", str(baseline.kb)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode == 99:
+        pytest.skip(f"a tmpfs could not be mounted here: {done.stderr.strip()}")
+    assert done.returncode == 5, done.stdout + done.stderr  # store_unavailable
+    assert f"Error: no space left on the device holding {mount / 'data'} " in done.stderr
+    assert "Traceback" not in done.stderr
+
+    # Chroma logs a write before applying it: a document being written when the disk filled
+    # may have its new version once there is room. Each document is whole, old or new.
+    old, new = _documents(baseline.v1), _documents(baseline.clean_dir)
+    for doc_id, chunks in _documents(data).items():
+        assert chunks in (old.get(doc_id), new.get(doc_id)), doc_id
+    assert set(old) - set(new) <= set(_documents(data))  # the prune never ran: kb-3 is there
+
+    assert _services(data, embedder).service.ingest([baseline.kb], prune=True).ok
     assert state(data) == baseline.clean
