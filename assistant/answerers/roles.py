@@ -68,11 +68,29 @@ def general_part(sentence: str) -> str:
     return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
+_CODE_BLOCK = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(.*?)(?:^ {0,3}\1[ \t]*$|\Z)", re.M | re.S)
+_CODE_LINES, _CODE_CHARS = 4, 200  # a longer block is not quoted in an answer
+
+
+def _units(text: str) -> list[str]:
+    """The passage's sentences, each fenced code block one unit: short blocks as inline code
+    (``hugo --templateMetrics``), fence lines and longer blocks as "" (never quoted)."""
+    out: list[str] = []
+    at = 0
+    for block in _CODE_BLOCK.finditer(text):
+        out += split_sentences(text[at : block.start()])
+        lines = [line.strip() for line in block.group(2).splitlines() if line.strip()]
+        short = 0 < len(lines) <= _CODE_LINES and sum(map(len, lines)) <= _CODE_CHARS
+        out.append(" ".join(f"`{line}`" for line in lines if "`" not in line) if short else "")
+        at = block.end()
+    return out + split_sentences(text[at:])
+
+
 def sentences_of(chunk: RetrievedChunk, role: str) -> list[str]:
     """The sentences of a passage that may be quoted (positions kept: a dropped one is "")."""
     out = []
-    for sentence in split_sentences(chunk.text):
-        if is_link_only(sentence) or set(sentence) <= set("|-: "):
+    for sentence in _units(chunk.text):
+        if not sentence or is_link_only(sentence) or set(sentence) <= set("|-: "):
             out.append("")
         elif role in (RECORD, INTERNAL):
             out.append(general_part(sentence))

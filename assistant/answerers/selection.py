@@ -190,6 +190,7 @@ class Selector:
                     del best[dropped_source]
             chosen.append((0.0, lead, opening(lead, wanted)))
             best[lead.index] = 0.0
+        chosen += _announced(chosen)
         by_index = {source.index: source for _, source, _ in chosen}
         order = sorted(
             best,
@@ -305,6 +306,24 @@ class Selector:
                 if text:
                     return [Pick(source.index, position, text)]
         return []
+
+
+def _announced(chosen: list[tuple[float, _Source, int]]) -> list[tuple[float, _Source, int]]:
+    """What a chosen sentence that announces something ("Run this command:") announces: the
+    sentence after it (the command, the setting, the list's first item), unless already chosen."""
+    have = {(source.index, pos) for _, source, pos in chosen}
+    out = []
+    for score, source, pos in chosen:
+        follow = pos + 1
+        if (
+            source.sentences[pos].rstrip().endswith(":")
+            and follow < len(source.sentences)
+            and source.sentences[follow]
+            and (source.index, follow) not in have
+        ):
+            have.add((source.index, follow))
+            out.append((score, source, follow))
+    return out
 
 
 def _picks(source: _Source, start: int, end: int) -> list[Pick]:

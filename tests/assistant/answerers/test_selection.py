@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from assistant.answerers.roles import AGENT, EXCLUDED, INTERNAL, RECORD, general_part, role_of
+from assistant.answerers.roles import (
+    AGENT,
+    EXCLUDED,
+    INTERNAL,
+    RECORD,
+    general_part,
+    role_of,
+    sentences_of,
+)
 from assistant.answerers.selection import Selector
 from assistant.retrieval import RetrievedChunk
 
@@ -130,3 +138,26 @@ def test_a_sentence_sharing_only_a_word_or_two_with_the_question_is_left_out() -
     assert not any("numbered" in t for t in texts)  # "invoice" alone does not answer it
     unfloored = Selector(floor=0.0).choose(question, passages).picks
     assert any("numbered" in p.text for p in unfloored)
+
+
+DOCS_PAGE = chunk(
+    "docs-robots",
+    "Hugo can generate a robots.txt file. To generate it from a template, change your "
+    "project configuration:\n\n```toml\nenableRobotsTXT = true\n```\n\n"
+    "A long example follows:\n```toml\n" + "\n".join(f"key{i} = {i}" for i in range(8)) + "\n```\n",
+    "docs",
+)
+
+
+def test_a_short_code_block_is_quoted_whole_as_inline_code_and_fences_never() -> None:
+    units = sentences_of(DOCS_PAGE, AGENT)
+    assert "`enableRobotsTXT = true`" in units
+    assert not any(u.startswith("```") or u == "toml" for u in units)
+    assert not any("key3" in u for u in units)  # a long block is not quoted at all
+
+
+def test_a_sentence_that_announces_a_setting_brings_the_setting() -> None:
+    picks = Selector().choose("How do I generate robots.txt from a template?", [DOCS_PAGE]).picks
+    texts = [p.text for p in picks]
+    announcing = next(i for i, t in enumerate(texts) if t.endswith("configuration:"))
+    assert texts[announcing + 1] == "`enableRobotsTXT = true`"
