@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from assistant.errors import ErrorCode, KbassistError
+from assistant.errors import ErrorCode, KbassistError, no_room, no_room_error
 from assistant.settings import Settings
 from assistant.store import read_generation
 
@@ -141,13 +141,22 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=1))
         os.replace(partial, dest)
-    except OSError as exc:
-        shutil.rmtree(partial, ignore_errors=True)
+    except (OSError, sqlite3.Error) as exc:  # (SQLite's: a database copied to a full disk)
+        _discard(partial, exc, f"the backup was not written and {dest} was not created")
+        reason = exc.strerror if isinstance(exc, OSError) else "a database could not be copied"
         raise KbassistError(
-            ErrorCode.STORE_UNAVAILABLE, f"{dest}: the backup could not be written ({exc.strerror})"
+            ErrorCode.STORE_UNAVAILABLE, f"{dest}: the backup could not be written ({reason})"
         ) from None
     size = sum((dest / name).stat().st_size for name in hashes)
     return BackupReport(dest, len(hashes), size, generation, left_out)
+
+
+def _discard(partial: Path, exc: Exception, outcome: str) -> None:
+    """Remove a partial copy; a copy that found no room is the no-room error (once removed)."""
+    full = no_room(exc, partial if partial.exists() else partial.parent)
+    shutil.rmtree(partial, ignore_errors=True)
+    if full:
+        raise no_room_error(partial.parent, outcome) from exc
 
 
 def _manifest(src: Path) -> dict[str, object]:
@@ -196,7 +205,7 @@ def restore(settings: Settings, src: Path) -> BackupReport:
             data_dir.rmdir()
         os.replace(partial, data_dir)
     except OSError as exc:
-        shutil.rmtree(partial, ignore_errors=True)
+        _discard(partial, exc, f"nothing was restored and {data_dir} was left as it was")
         raise KbassistError(
             ErrorCode.STORE_UNAVAILABLE,
             f"{data_dir}: the restore could not be written ({exc.strerror})",
