@@ -12,6 +12,7 @@ sentences come from ``roles``.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -308,19 +309,22 @@ class Selector:
         return []
 
 
+_FOLLOWING = re.compile(r"\b(?:following|these|this command|as follows)\b", re.I)
+
+
 def _announced(chosen: list[tuple[float, _Source, int]]) -> list[tuple[float, _Source, int]]:
-    """What a chosen sentence that announces something ("Run this command:") announces: the
-    sentence after it (the command, the setting, the list's first item), unless already chosen."""
+    """What a chosen sentence that announces something ("Run this command:", "run either of the
+    following commands.") announces: the sentence or code after it (the command, the setting, the
+    list's first item), unless already chosen."""
     have = {(source.index, pos) for _, source, pos in chosen}
     out = []
     for score, source, pos in chosen:
         follow = pos + 1
-        if (
-            source.sentences[pos].rstrip().endswith(":")
-            and follow < len(source.sentences)
-            and source.sentences[follow]
-            and (source.index, follow) not in have
-        ):
+        if follow >= len(source.sentences) or (source.index, follow) in have:
+            continue
+        after = source.sentences[follow]
+        text = source.sentences[pos].rstrip()
+        if after and (text.endswith(":") or (after.startswith("`") and _FOLLOWING.search(text))):
             have.add((source.index, follow))
             out.append((score, source, follow))
     return out

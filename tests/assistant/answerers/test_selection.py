@@ -161,3 +161,14 @@ def test_a_sentence_that_announces_a_setting_brings_the_setting() -> None:
     texts = [p.text for p in picks]
     announcing = next(i for i, t in enumerate(texts) if t.endswith("configuration:"))
     assert texts[announcing + 1] == "`enableRobotsTXT = true`"
+
+
+def test_a_sentence_naming_the_following_commands_brings_them() -> None:
+    page = chunk(
+        "docs-drafts",
+        "Hugo does not publish drafts. Run either of the following commands to include drafts."
+        "\n\n```sh\nhugo server --buildDrafts\nhugo server -D\n```\n",
+        "docs",
+    )
+    texts = [p.text for p in Selector().choose("How do I include drafts?", [page]).picks]
+    assert "`hugo server --buildDrafts` `hugo server -D`" in texts
