@@ -35,7 +35,7 @@ from sqlalchemy.pool import StaticPool
 
 from assistant import migrations
 from assistant.analytics import facts
-from assistant.errors import ErrorCode, KbassistError
+from assistant.errors import ErrorCode, KbassistError, no_room, no_room_error
 from assistant.records import Decision, Saved, SuggestionRecord
 from assistant.suggestion import Suggestion
 from assistant.suggestion_schema import (
@@ -76,6 +76,12 @@ class SqlSuggestionStore:
             ) from exc
         # One shared connection for an in-memory SQLite: transactions take turns.
         self._turns: threading.Lock | None = threading.Lock() if memory else None
+        database = parsed.database or ""
+        on_disk = parsed.get_backend_name() == "sqlite" and not memory
+        # where a SQLite file lives: a write failing there for want of room says so
+        self._folder = (
+            Path(database).parent if on_disk and not database.startswith("file:") else None
+        )
         self._schema_lock = threading.Lock()
         self._schema_ready = False
 
@@ -219,6 +225,8 @@ class SqlSuggestionStore:
                 with conn.begin():
                     yield conn
         except (OperationalError, InterfaceError) as exc:
+            if self._folder is not None and no_room(exc, self._folder):
+                raise no_room_error(self._folder, "nothing was recorded") from exc
             raise KbassistError(
                 ErrorCode.STORE_UNAVAILABLE, f"the suggestion database {self.where} is unavailable"
             ) from exc
