@@ -105,7 +105,7 @@ _NO_ROOM_WORDS = (
     "(code: 13)",
     "no space left on device",
     "disk quota exceeded",
-    "file too large",
+    "(os error 27)",  # Rust's EFBIG, "File too large (os error 27)"
 )
 # Chroma's core appends a write to its log, then applies it: a failed apply names no cause.
 _WRITE_FAILED_WORDS = ("(code: 778)", "disk i/o error", "error in compaction")

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from llama_index.core.schema import Document
 
-from assistant.errors import ErrorCode, KbassistError
+from assistant.errors import ErrorCode, KbassistError, room_checked
 from ingest.sources import Limits
 from ingest.sources.registry import parse_file, parser_for, suffixes
 
@@ -43,9 +43,10 @@ def parse_upload(filename: str | None, data: BinaryIO, limits: Limits) -> Upload
         raise KbassistError(
             ErrorCode.BAD_INPUT, f"file: '{name}' is not a supported file type ({kinds})"
         )
+    scratch = Path(tempfile.gettempdir())  # the file is parsed from a copy there
     with tempfile.TemporaryDirectory(prefix="kbassist-upload-") as folder:
         path = Path(folder) / name
-        with path.open("wb") as out:
+        with room_checked(scratch, "nothing was ingested"), path.open("wb") as out:
             shutil.copyfileobj(data, out)
         result = parse_file(path, limits)
     if result.issues:
