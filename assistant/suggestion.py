@@ -48,8 +48,11 @@ class Suggestion(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     next_actions: list[NextAction] = Field(default_factory=list)
     reply_draft: str = ""
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(ge=0.0, le=1.0)  # the chance the answer is right; 0 abstained
     abstained: bool = False
+    # the answerability classifier's estimate that the knowledge base answers the question, kept
+    # on an abstention too (where ``confidence`` is 0): what an abstention threshold is tuned on
+    answerability: float | None = Field(default=None, ge=0.0, le=1.0)
     reason: str | None = None
     answerer: str = "extractive"
     fallback_reason: str | None = None

@@ -8,7 +8,7 @@ abstention threshold on them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,9 @@ class EvalJob:
             settings=settings,
             advance=advance,
         )
-        calibration = calibrate(report.predictions, settings["confidence_threshold"])
+        # an abstention shows confidence 0: the threshold is tuned on the classifier's estimate
+        estimates = [replace(p, confidence=p.estimate) for p in report.predictions]
+        calibration = calibrate(estimates, settings["confidence_threshold"])
         report.calibration = calibration.to_dict() if calibration else None
         return report
 

@@ -7,7 +7,8 @@ checks over one split and adds in-domain abstention and the expected calibration
 
 An item counts as *correct* (the outcome the confidence is calibrated against) when it is
 answerable, was answered, cites an expected document first and states at least half of its
-``must_contain`` facts. Abstentions and answers to unanswerable questions are not correct.
+``must_contain`` facts. Abstentions and answers to unanswerable questions are not correct; an
+abstention shows confidence 0, as it gives no answer that could be right.
 """
 
 from __future__ import annotations
@@ -206,6 +207,10 @@ def quality_metrics(
         "off_topic_abstention_recall": _share([p.abstained for i, p in pairs if off_topic(i)]),
         "off_topic_items": sum(1 for i, _ in pairs if off_topic(i)),
         "ece": expected_calibration_error(outcomes),
+        # the same over the answered items alone (an abstention shows confidence 0)
+        "ece_answered": expected_calibration_error(
+            (p.confidence, c.correct) for _, p, c in checks if not p.abstained
+        ),
         "accuracy": _share([c.correct for _, _, c in checks]),
         "unsafe_reply_drafts": sum(1 for _, _, c in checks if c.unsafe_draft),
     }
@@ -236,6 +241,7 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
                 "in_domain_abstention_f1",
                 "off_topic_abstention_recall",
                 "ece",
+                "ece_answered",
             )
         )
         + f"  unsafe_reply_drafts {quality.get('unsafe_reply_drafts')}",

@@ -105,6 +105,13 @@ class Prediction:
     first_source_type: str | None = None
     action_playbooks: list[str] = field(default_factory=list)
     unsafe_draft: list[str] = field(default_factory=list)  # sentences from internal/stale text
+    answerability: float | None = None  # the classifier's estimate, abstentions included
+
+    @property
+    def estimate(self) -> float:
+        """What an abstention threshold compares: the answerability estimate where the answerer
+        gives one (an abstention's confidence is 0), else the confidence."""
+        return self.confidence if self.answerability is None else self.answerability
 
 
 @dataclass
@@ -247,6 +254,7 @@ def predict(assistant: Suggester, item: GoldItem) -> Prediction:
         first_source_type=seen.first_source_type,
         action_playbooks=seen.action_playbooks,
         unsafe_draft=seen.unsafe_draft,
+        answerability=s.answerability,
     )
 
 
@@ -282,7 +290,7 @@ def _answer_problems(item: GoldItem, p: Prediction) -> list[str]:
     problems: list[str] = []
     if item.answerable and p.abstained:
         problems.append(
-            f"assistant: abstained on an answerable question (confidence {p.confidence})"
+            f"assistant: abstained on an answerable question (answerability {p.estimate})"
         )
     if not item.answerable and not p.abstained:
         problems.append(f"assistant: answered an unanswerable question (confidence {p.confidence})")

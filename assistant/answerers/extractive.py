@@ -40,9 +40,12 @@ class ExtractiveAnswerer:
         self.staleness.flag(passages)
         confidence = self.confidence.score(context.question, passages)
         if not passages or (self.confidence.abstains(confidence) and not context.covered):
+            # The shown confidence is the chance that the suggestion's answer is right; an
+            # abstention gives none, so 0 (as the LLM path does), not the classifier's estimate.
             return Suggestion(
                 answer=NO_COVERAGE,
-                confidence=confidence,
+                confidence=0.0,
+                answerability=confidence,
                 abstained=True,
                 reason="no passage in the knowledge base matches the question closely enough"
                 if passages
@@ -71,6 +74,7 @@ class ExtractiveAnswerer:
             next_actions=actions,
             reply_draft=self.reply.draft(context.question, passages, choice.dropped),
             confidence=confidence,
+            answerability=confidence,
             answerer=self.name,
             stale_sources=sorted({c.doc_id for c in citations if c.stale}),
             warnings=choice.warnings,

@@ -197,6 +197,8 @@ def test_quality_metrics_by_hand_on_the_test_split() -> None:
     # ECE = (0.1 + 2 * 0.575 + 0.1) / 4 = 0.3375
     assert metrics["accuracy"] == 0.25
     assert metrics["ece"] == pytest.approx(0.3375)
+    # answered (d abstained): (0.9, ok), (0.6, wrong), (0.55, wrong) -> (0.1 + 2 * 0.575) / 3
+    assert metrics["ece_answered"] == pytest.approx(1.25 / 3)
     assert [b["count"] for b in bins] == [1, 2, 1]
     assert metrics["unsafe_reply_drafts"] == 1
 

@@ -183,7 +183,7 @@ def test_failures_say_what_went_wrong() -> None:
     assert set(by_id) == {"q2", "q3"}  # q1 missing from "two" is not listed: not the default
     assert by_id["q2"].question == "Duplicate charge?"
     assert by_id["q2"].problems == [
-        "assistant: abstained on an answerable question (confidence 0.3)",
+        "assistant: abstained on an answerable question (answerability 0.3)",
         "assistant: missing next action escalate (got none)",
     ]
     assert by_id["q2"].relevant == ["b", "c"]

@@ -87,4 +87,5 @@ def test_a_matched_playbook_means_the_knowledge_base_covers_the_question() -> No
     covered = strict.answer(AnswerContext(question, covered=True), [steps])
     assert alone.abstained
     assert not covered.abstained and covered.citations[0].doc_id == "pb-dup"
-    assert covered.confidence == alone.confidence  # the shown confidence is not inflated
+    assert covered.confidence == alone.answerability  # the shown confidence is not inflated
+    assert alone.confidence == 0.0  # an abstention gives no answer to be right
