@@ -130,7 +130,8 @@ def test_the_abstention_threshold_setting_is_applied(
     get_settings.cache_clear()
     strict = json.loads(run(tmp_path, "ask", question, "--json").stdout)
     assert strict["abstained"] and strict["citations"] == []
-    assert strict["confidence"] == default["confidence"]
+    assert strict["answerability"] == default["confidence"]  # the same estimate, now too low
+    assert strict["confidence"] == 0.0  # an abstention gives no answer that could be right
 
 
 def test_bad_configuration_names_the_variable_and_what_is_wrong(
