@@ -186,6 +186,19 @@ def with_actions(suggestion: Suggestion, match: PlaybookMatch | None) -> Suggest
     if not actions:
         return suggestion.model_copy(update={"next_actions": []})
     used = {a.citation for a in actions} | {c.index for c in suggestion.citations}
+    kept = [c for c in citations if c.index in used]
+    # the answer's citations keep their numbers (its text cites them); the steps' are numbered on
+    # from them without gaps (a step that gave no action leaves none)
+    own = {c.index for c in suggestion.citations}
+    start = max(own, default=0)
+    added = [c.index for c in kept if c.index not in own]
+    number = {i: i for i in own} | {i: start + n for n, i in enumerate(added, 1)}
     return suggestion.model_copy(
-        update={"next_actions": actions, "citations": [c for c in citations if c.index in used]}
+        update={
+            "next_actions": [
+                a.model_copy(update={"citation": number.get(a.citation or 0, a.citation)})
+                for a in actions
+            ],
+            "citations": [c.model_copy(update={"index": number[c.index]}) for c in kept],
+        }
     )

@@ -152,6 +152,26 @@ def test_a_step_already_cited_by_the_answer_is_not_cited_twice() -> None:
     assert len(got.citations) == 2
 
 
+def test_the_steps_citations_follow_the_answers_without_a_gap() -> None:
+    STEPS["pb-gap"] = [
+        pb_chunk("pb-gap", "Steps 1-3", actions=[{"kind": "refund", "label": "Refund it"}]),
+        # the same action again: it gives none, and its citation is dropped
+        pb_chunk("pb-gap", "Steps 4-6", actions=[{"kind": "refund", "label": "Refund it"}]),
+        pb_chunk("pb-gap", "Escalation", actions=[{"kind": "escalate", "team": "billing"}]),
+    ]
+    try:
+        found, _ = matcher(pb_chunk("pb-gap", "When to use", 0.7))
+        article = Citation(
+            index=1, doc_id="kb-1", title="t", source_type="article", chunk_id="kb-1#0", snippet="s"
+        )
+        got = with_actions(answered([article]), found.match("q", TIER1))
+    finally:
+        del STEPS["pb-gap"]
+    assert [c.index for c in got.citations] == [1, 2, 3]
+    assert [(a.kind, a.citation) for a in got.next_actions] == [("refund", 2), ("escalate", 3)]
+    assert got.citations[2].chunk_id == "pb-gap:Escalation"
+
+
 def test_no_match_or_an_abstention_suggests_no_action() -> None:
     found, _ = matcher(pb_chunk("pb-dup", "When to use", 0.7))
     match = found.match("q", TIER1)
