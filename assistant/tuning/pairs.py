@@ -74,18 +74,24 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _cloze(text: str, rng: random.Random) -> tuple[str, str] | None:
+def _clozes(text: str, rng: random.Random, per_passage: int = 1) -> list[tuple[str, str]]:
+    """Up to ``per_passage`` (sentence, the rest of the passage) pairs, sentences picked at
+    random (the first pick as with one per passage)."""
     sentences = [s.strip() for s in SENTENCE.split(text) if s.strip()]
     if len(sentences) < 3:
-        return None
-    pick = rng.randrange(len(sentences))
-    if _words(sentences[pick]) < MIN_WORDS:
-        return None
-    rest = " ".join(sentences[:pick] + sentences[pick + 1 :])
-    return sentences[pick], rest
+        return []
+    picks = [rng.randrange(len(sentences))]
+    if per_passage > 1:
+        others = [i for i in range(len(sentences)) if i != picks[0]]
+        picks += rng.sample(others, min(per_passage - 1, len(others)))
+    return [
+        (sentences[pick], " ".join(sentences[:pick] + sentences[pick + 1 :]))
+        for pick in picks
+        if _words(sentences[pick]) >= MIN_WORDS
+    ]
 
 
-def kb_pairs(rows: Iterable[Row], seed: int = 13) -> Iterator[Pair]:
+def kb_pairs(rows: Iterable[Row], seed: int = 13, cloze: int = 1) -> Iterator[Pair]:
     """Pairs from the chunks' structure (see the module's docstring)."""
     rng = random.Random(seed)
     by_doc: dict[str, dict[str, list[str]]] = {}
@@ -101,9 +107,8 @@ def kb_pairs(rows: Iterable[Row], seed: int = 13) -> Iterator[Pair]:
         heading = section if section.startswith(title) else f"{title} > {section}".strip(" >")
         if _words(heading) >= 2:
             yield Pair(heading, text, "title", doc_id)
-        cloze = _cloze(text, rng)
-        if cloze:
-            yield Pair(cloze[0], cloze[1], "cloze", doc_id)
+        for sentence, rest in _clozes(text, rng, cloze):
+            yield Pair(sentence, rest, "cloze", doc_id)
     for doc_id, sections in by_doc.items():
         for kind, (ask, answer) in (
             ("ticket", ("Problem", "Resolution")),
@@ -141,13 +146,14 @@ def build_pairs(
     decided: Iterable[DecidedPassage] = (),
     excluded: Iterable[str] = (),
     seed: int = 13,
+    cloze: int = 1,
 ) -> list[Pair]:
     """Every pair, with any anchor among ``excluded`` (evaluation questions) dropped, shuffled."""
     banned = {normalised(text) for text in excluded if text}
     texts = {row[0]: row for row in rows}
     pairs = [
         pair
-        for pair in [*kb_pairs(rows, seed), *decision_pairs(decided, texts)]
+        for pair in [*kb_pairs(rows, seed, cloze), *decision_pairs(decided, texts)]
         if normalised(pair.anchor) not in banned
     ]
     random.Random(seed).shuffle(pairs)

@@ -16,16 +16,29 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-
-from assistant.tuning.pairs import Pair
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 Progress = Callable[[int, int], None]
+
+
+class Pair(Protocol):
+    """What training reads of a pair (``assistant.tuning.pairs.Pair``). This module imports
+    nothing else of the project, so that training runs wherever torch and sentence-transformers
+    do (``benchmarks/tune_offload.py`` trains on an accelerator machine)."""
+
+    @property
+    def anchor(self) -> str: ...
+    @property
+    def positive(self) -> str: ...
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def negative(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,7 @@ class TrainConfig:
     learning_rate: float = 2e-5
     scale: float = 20.0  # MNRL's similarity scale
     seed: int = 13
+    cloze: int = 1  # inverse-cloze pairs per passage
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,7 @@ class TrainResult:
     last_loss: float
 
 
-def load_model(path: Path, threads: int = 0) -> SentenceTransformer:
+def load_model(path: Path, threads: int = 0, device: str = "cpu") -> SentenceTransformer:
     import torch
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
@@ -55,7 +69,7 @@ def load_model(path: Path, threads: int = 0) -> SentenceTransformer:
     if threads:
         torch.set_num_threads(threads)
     hf_logging.disable_progress_bar()  # no "Loading weights" bar over the tuning's own
-    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    return SentenceTransformer(str(path), device=device, local_files_only=True)
 
 
 def train(
@@ -116,7 +130,8 @@ def _step(model: Any, batch: Sequence[Pair], optimizer: Any, scale: float) -> fl
 
 
 def _embed(model: Any, texts: list[str]) -> Any:
-    features = model.preprocess(texts)
+    prepare = getattr(model, "preprocess", None) or model.tokenize  # older releases: tokenize
+    features = prepare(texts)
     features = {k: v.to(model.device) if hasattr(v, "to") else v for k, v in features.items()}
     return model(features)["sentence_embedding"]
 

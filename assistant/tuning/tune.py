@@ -35,6 +35,7 @@ from assistant.tuning.pairs import held_out as split_held_out
 from assistant.tuning.train import (
     Progress,
     TrainConfig,
+    TrainResult,
     dense_scores,
     encode,
     load_model,
@@ -67,6 +68,20 @@ class TuneReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a tune trains on and is judged by (``Tuner.prepare``)."""
+
+    pairs: list[Pair]
+    training: list[Pair]
+    queries: list[EvalItem]
+    judged: str
+    rows: list[Row]
+    texts: list[str]  # each chunk as it is embedded
+    chunk_docs: list[str]
+    base: Path  # the current model's folder
 
 
 class Tuner:
@@ -107,14 +122,13 @@ class Tuner:
             )
         return rows
 
-    def tune(
+    def prepare(
         self,
         config: TrainConfig,
         gold_dev: list[EvalItem] | None = None,
         excluded: list[str] | None = None,
-        dry_run: bool = False,
-        progress: Progress | None = None,
-    ) -> TuneReport:
+    ) -> Prepared:
+        """Check the input, build the pairs and what judges the tuned model; changes nothing."""
         if config.max_minutes <= 0 or config.max_steps <= 0:
             raise KbassistError(
                 ErrorCode.BAD_INPUT, "--max-minutes and --max-steps must be above 0"
@@ -125,7 +139,7 @@ class Tuner:
         if gold_dev is not None:
             check_gold_matches(gold_dev, doc_ids)
         decided = self.decisions.decided_passages() if self.decisions else []
-        pairs = build_pairs(rows, decided, excluded or [], config.seed)
+        pairs = build_pairs(rows, decided, excluded or [], config.seed, config.cloze)
         if self.search is not None:
             pairs = with_hard_negatives(pairs, self.search)
         if gold_dev:
@@ -138,21 +152,57 @@ class Tuner:
             raise KbassistError(
                 ErrorCode.BAD_INPUT, "the store has too little text to make training pairs from"
             )
-        base_path, _ = self.current_model()
-        texts = [embed_text(text, meta) for _, text, meta in rows]
-        chunk_docs = [str(meta.get("doc_id", "")) for _, _, meta in rows]
-        model = load_model(base_path, self.settings.embed_threads)
-        before = _score(model, queries, texts, chunk_docs)
-        report = TuneReport(counts(pairs), judged, before)
-        result = train(model, training, config, progress)
+        base, _ = self.current_model()
+        return Prepared(
+            pairs,
+            training,
+            queries,
+            judged,
+            rows,
+            [embed_text(text, meta) for _, text, meta in rows],
+            [str(meta.get("doc_id", "")) for _, _, meta in rows],
+            base,
+        )
+
+    def tune(
+        self,
+        config: TrainConfig,
+        gold_dev: list[EvalItem] | None = None,
+        excluded: list[str] | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> TuneReport:
+        prepared = self.prepare(config, gold_dev, excluded)
+        model = load_model(prepared.base, self.settings.embed_threads)
+        report = self.baseline(model, prepared)
+        result = train(model, prepared.training, config, progress)
+        return self.conclude(model, prepared, report, result, dry_run)
+
+    def baseline(self, model: Any, prepared: Prepared) -> TuneReport:
+        """The report, with the current model's score on the judging queries."""
+        before = _score(model, prepared.queries, prepared.texts, prepared.chunk_docs)
+        return TuneReport(counts(prepared.pairs), prepared.judged, before)
+
+    def conclude(
+        self,
+        model: Any,
+        prepared: Prepared,
+        report: TuneReport,
+        result: TrainResult,
+        dry_run: bool = False,
+        vectors: Any = None,
+    ) -> TuneReport:
+        """Judge the trained ``model``, save it with its card, and adopt it if it wins.
+        ``vectors``: the chunks' vectors by this model, when they were computed elsewhere."""
         report.steps, report.train_s, report.stopped_by = (
             result.steps,
             round(result.seconds, 1),
             result.stopped_by,
         )
-        vectors = encode(model, texts)
-        report.after = _score(model, queries, texts, chunk_docs, vectors)
-        target = self._save(model, report, base_path, training)
+        if vectors is None:
+            vectors = encode(model, prepared.texts)
+        report.after = _score(model, prepared.queries, prepared.texts, prepared.chunk_docs, vectors)
+        target = self._save(model, report, prepared.base, prepared.training)
         report.model_dir, report.sha256 = str(target), file_sha256(target / "model.safetensors")
         better = report.after["ndcg@10"] > report.before["ndcg@10"]
         if not better:
@@ -167,12 +217,13 @@ class Tuner:
                 "base": self.settings.embed_model,
                 "previous": models.current(self.data_dir),
             }
-            ids = [chunk_id for chunk_id, _, _ in rows]
+            ids = [chunk_id for chunk_id, _, _ in prepared.rows]
             models.adopt(self.data_dir, self.store, record, ids, vectors.tolist())
             report.re_embed_s = round(time.perf_counter() - started, 1)
             report.adopted, report.reason = True, "adopted: it beats the current model"
         models.write_json(
-            target / "card.json", models.card(report.to_dict(), base_path, len(training))
+            target / "card.json",
+            models.card(report.to_dict(), prepared.base, len(prepared.training)),
         )
         return report
 

@@ -72,6 +72,16 @@ def test_each_kind_of_structure_gives_its_pairs() -> None:
     assert cloze.anchor in ARTICLE and cloze.anchor not in cloze.positive
 
 
+def test_more_cloze_pairs_per_passage_each_leave_their_sentence_out() -> None:
+    one = [p for p in build_pairs(ROWS) if p.kind == "cloze"]
+    three = [p for p in build_pairs(ROWS, cloze=3) if p.kind == "cloze"]
+    assert len(three) == 3 and len({p.anchor for p in three}) == 3
+    assert one[0].anchor in {p.anchor for p in three}  # the first pick is one passage's one
+    for pair in three:
+        assert pair.anchor in ARTICLE and pair.anchor not in pair.positive
+        assert len(pair.positive.split(". ")) == 2  # the other two sentences
+
+
 def test_judged_passages_become_pairs_with_wrong_ones_as_negatives() -> None:
     decided = [
         DecidedPassage("customer charged twice what now", "a::0", True),
