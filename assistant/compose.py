@@ -15,10 +15,12 @@ from assistant.answerers import Answerer
 from assistant.answerers.answerability import AnswerabilityModel
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.playbooks import PlaybookMatcher
+from assistant.answerers.selection import Selector
 from assistant.answerers.term_stats import Bm25TermStats
 from assistant.assist import Assistant
 from assistant.drafts.service import DraftService
 from assistant.embedding import Embedder, check_store_backend, make_embedder
+from assistant.embedding.similarity import SentenceSimilarity
 from assistant.gaps import GapReporter
 from assistant.retrieval import Retriever
 from assistant.retrieval.dense import DenseRetriever
@@ -78,7 +80,12 @@ class Services:
     @cached_property
     def dense(self) -> DenseRetriever:
         embedder = check_store_backend(self.settings.data_dir, self.embedder)  # same backend
-        return DenseRetriever(self.store, embedder, lookup=self.lexical.admitted)
+        return DenseRetriever(
+            self.store,
+            embedder,
+            lookup=self.lexical.admitted,
+            count=self.lexical.admitted_count,
+        )
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -104,7 +111,9 @@ class Services:
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
         return ExtractiveAnswerer(
-            self.answerability, staleness=Staleness(self.settings.stale_ticket_days)
+            self.answerability,
+            selector=Selector.with_meaning(SentenceSimilarity(self.embedder)),
+            staleness=Staleness(self.settings.stale_ticket_days),
         )
 
     @cached_property

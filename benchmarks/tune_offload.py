@@ -278,10 +278,11 @@ def train_there(args: argparse.Namespace) -> None:
                     best_score, log["best"] = run["after"]["ndcg@10"], run
                     module: Any = model[0]
                     best_weights = _fp16(module.auto_model.state_dict())
+                    _split(best_weights, out, "weights")  # kept at once: a run cut short has it
+                (out / "train.json").write_text(json.dumps(log, indent=2))
         if best_weights is None:
             print("no setting beat the base model", flush=True)
         else:
-            _split(best_weights, out, "weights")
             rounded = load_model(
                 _model_folder(Path(args.base), best_weights, Path(tmp) / "t"), device=args.device
             )

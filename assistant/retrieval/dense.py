@@ -15,6 +15,8 @@ from assistant.store import ChunkHit, ChunkStore
 # source holds, from a faster source than Chroma's rows (the BM25 corpus); it may hold only some
 # of them, or none: the store serves the rest.
 ChunkLookup = Callable[[list[str], Query], tuple[dict[str, RetrievedChunk], set[str]]]
+# (chunks the query admits, chunks in all) when known; None when not (``LexicalIndex``).
+AdmittedCount = Callable[[Query], tuple[int, int] | None]
 
 
 class DenseRetriever:
@@ -26,10 +28,12 @@ class DenseRetriever:
         cache_size: int = 512,
         lookup: ChunkLookup | None = None,
         max_width: int = 4000,
+        count: AdmittedCount | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.lookup = lookup
+        self.count = count
         self.overfetch = overfetch
         self.max_width = max_width  # the widest unfiltered candidate set before Chroma's filter
         self.cache_size = cache_size
@@ -62,9 +66,21 @@ class DenseRetriever:
         share seen so far says should suffice (see ``next_width``), up to ``max_width``; only
         when even that admits fewer than k does the exact filtered query run. A candidate set
         as large as the store holds every chunk, so no filtered query is needed after it.
-        Either way the result is the top k of the allowed chunks.
+        Either way the result is the top k of the allowed chunks. When the admitted share is
+        known beforehand (``count``), the first candidate set is sized by it: nothing is
+        searched when nothing is admitted (a knowledge base without playbooks, for the playbook
+        matcher), and a share too small for ``max_width`` goes straight to the filtered query.
         """
         width, total = max(query.k + 20, 40), 0
+        known = self.count(query) if self.count else None
+        if known is not None:
+            admitted, total = known
+            if admitted == 0:
+                return []
+            width = min(total, max(width, -(-query.k * total * 3 // (admitted * 2))))
+            if width > self.max_width:
+                hits = self._filtered(vector, query)
+                return [h.retrieved({"dense": h.score}) for h in hits[: query.k]]
         while True:
             hits = self._admitted(vector, width, query)
             if len(hits) >= query.k:

@@ -192,6 +192,16 @@ class LexicalIndex:
         rows = (_entry_chunk(corpus[p]) for p in found.values() if mask[p])
         return {chunk.chunk_id: chunk for chunk in rows}, set(found)
 
+    def admitted_count(self, query: Query) -> tuple[int, int] | None:
+        """(chunks ``query``'s audience and filters admit, chunks in all) from the cached mask,
+        when the index holds the store's chunks as they are now; None otherwise."""
+        with self._lock:
+            retriever = self._current_rows()
+            if retriever is None:
+                return None
+            mask = self._mask(retriever, query)
+        return int(mask.sum()), len(mask)
+
     def _current_rows(self) -> BM25Retriever | None:
         """The loaded model when its corpus holds the store's chunks as they are now (a chunk
         index, built at the current generation); None otherwise. Called under the lock."""

@@ -12,6 +12,8 @@ from assistant.answerers.roles import (
     sentences_of,
 )
 from assistant.answerers.selection import Selector
+from assistant.embedding import SentenceTransformerEmbedder
+from assistant.embedding.similarity import SentenceSimilarity
 from assistant.retrieval import RetrievedChunk
 
 
@@ -172,3 +174,23 @@ def test_a_sentence_naming_the_following_commands_brings_them() -> None:
     )
     texts = [p.text for p in Selector().choose("How do I include drafts?", [page]).picks]
     assert "`hugo server --buildDrafts` `hugo server -D`" in texts
+
+
+def test_weighing_meaning_leaves_out_a_sentence_on_another_topic(
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    question = "Client already paid the invoice but we overcharged them. How do we fix that?"
+    credit = chunk(
+        "kb-credit",
+        "Create a credit note from the paid invoice, then refund it or keep it as credit.",
+    )
+    portal = chunk(
+        "kb-portal", "Each client portal link can be used once; a mail gateway may open it first."
+    )
+    passages = [scored(credit, 5.0, 0.6), scored(portal, 4.0, 0.3)]
+    by_words = [p.text for p in Selector().choose(question, passages).picks]
+    assert any("portal" in t for t in by_words)  # "client" alone keeps it
+    selector = Selector.with_meaning(SentenceSimilarity(embedder))
+    texts = [p.text for p in selector.choose(question, passages).picks]
+    assert any("credit note" in t for t in texts)
+    assert not any("portal" in t for t in texts)

@@ -13,7 +13,7 @@ from llama_index.core.schema import TextNode
 from assistant.access import Audience, visibility_flags
 from assistant.retrieval import Filters, Query
 from assistant.retrieval.dense import DenseRetriever
-from assistant.retrieval.filters import chroma_where
+from assistant.retrieval.filters import chroma_where, matches
 from assistant.settings import Settings
 from assistant.store import ChunkHit, ChunkStore
 
@@ -168,3 +168,60 @@ def test_an_audience_with_fewer_allowed_chunks_than_k_gets_all_of_them_and_nothi
     retriever = DenseRetriever(selective_store, FixedEmbedder())
     got = retriever.retrieve_vector([1.0] + [0.0] * 7, Query("q", Audience.customer(), k=50))
     assert sorted(int(c.doc_id[1:]) for c in got) == list(range(0, SELECTIVE_SIZE, ONE_IN))
+
+
+def counted(store: ChunkStore) -> Any:
+    """The admitted count as the BM25 index's mask gives it, here from the store's own rows."""
+    rows = store.collection.get(include=["metadatas"])
+    metas = rows["metadatas"] or []
+
+    def count(query: Query) -> tuple[int, int]:
+        return sum(matches(dict(m), query.audience, query.filters) for m in metas), len(metas)
+
+    return count
+
+
+def spy_queries(store: ChunkStore, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Any]]:
+    """Records each Chroma query: its width and its ``where`` (None: unfiltered)."""
+    calls: list[tuple[int, Any]] = []
+    query = store.query
+
+    def recorded(embedding: list[float], k: int, where: Any = None) -> list[ChunkHit]:
+        calls.append((k, where))
+        return query(embedding, k, where)
+
+    monkeypatch.setattr(store, "query", recorded)
+    return calls
+
+
+def test_with_the_admitted_count_nothing_admitted_searches_nothing(
+    selective_store: ChunkStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = DenseRetriever(selective_store, FixedEmbedder(), count=counted(selective_store))
+    calls = spy_queries(selective_store, monkeypatch)
+    query = Query("q", Audience.agent("tier1"), Filters(source_types=("playbook",)), k=24)
+    assert retriever.retrieve_vector([1.0] + [0.0] * 7, query) == []
+    assert calls == []
+
+
+@pytest.mark.parametrize(("max_width", "searches", "scans"), [(4000, 1, 0), (100, 0, 1)])
+def test_with_the_admitted_count_the_first_candidate_set_is_sized_by_the_share(
+    selective_store: ChunkStore,
+    monkeypatch: pytest.MonkeyPatch,
+    max_width: int,
+    searches: int,
+    scans: int,
+) -> None:
+    retriever = DenseRetriever(
+        selective_store,
+        FixedEmbedder(),
+        count=counted(selective_store),
+        max_width=max_width,
+    )
+    vector = [1.0] + [0.0] * 7
+    query = Query("q", Audience.customer(), k=8)  # ~2% of the chunks are public
+    exact = exact_filtered(selective_store, vector, query)
+    calls = spy_queries(selective_store, monkeypatch)
+    assert [c.chunk_id for c in retriever.retrieve_vector(vector, query)] == exact
+    unfiltered = [k for k, where in calls if where is None]
+    assert len(unfiltered) == searches and len(calls) - len(unfiltered) == scans  # no widening

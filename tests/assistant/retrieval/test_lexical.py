@@ -11,6 +11,7 @@ from assistant.compose import Services
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.retrieval import Filters, Query
 from assistant.retrieval.dense import DenseRetriever
+from assistant.retrieval.filters import matches
 from assistant.retrieval.lexical import bump_generation
 from assistant.settings import Settings
 
@@ -68,6 +69,21 @@ def test_admitted_rows_are_only_what_the_caller_may_see_and_held_ids_are_known(
     assert set(services.lexical.admitted(ids, invoicing)[0]) == {"kb-3::0"}
     bump_generation(services.settings.data_dir)  # another process changed the store
     assert services.lexical.admitted(ids, tier1) == ({}, set())
+
+
+def test_the_admitted_count_is_the_audiences_share_of_the_store(services: Services) -> None:
+    total = services.store.count()
+    for audience, filters in [
+        (Audience.agent("tier1"), Filters()),
+        (Audience.customer(), Filters()),
+        (Audience.agent("tier2"), Filters(products=("invoicing",))),
+        (Audience.agent("tier2"), Filters(source_types=("playbook",))),
+    ]:
+        rows = services.store.collection.get(include=["metadatas"])["metadatas"] or []
+        expected = sum(matches(dict(m), audience, filters) for m in rows)
+        assert services.lexical.admitted_count(Query("q", audience, filters)) == (expected, total)
+    bump_generation(services.settings.data_dir)  # another process changed the store: unknown
+    assert services.lexical.admitted_count(Query("q", Audience.agent("tier1"))) is None
 
 
 def test_dense_search_with_the_lookup_returns_what_the_store_alone_returns(

@@ -1,0 +1,53 @@
+"""Sentences' similarity in meaning to a question, with the store's embedding model: the answer's
+sentence picking weighs it with the words they share (``answerers.selection``).
+
+A knowledge base's sentences come back query after query, so their vectors are kept in a bounded
+least-recently-used cache (``size`` sentences, 1.5 kB each at 384 dimensions); only new sentences
+and the question are embedded, in one batch. A long sentence (a table row, a run-on list) is
+judged by its first ``max_chars`` characters, which bounds the time one question can take.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.embedding import Embedder
+
+
+class SentenceSimilarity:
+    def __init__(self, embedder: Embedder, size: int = 20_000, max_chars: int = 300) -> None:
+        self.embedder = embedder
+        self.size = size
+        self.max_chars = max_chars
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """The cosine similarity of each sentence to the question."""
+        if not sentences:
+            return []
+        texts = [text[: self.max_chars] for text in (question, *sentences)]
+        vectors = self._vectors(texts)
+        asked = vectors[texts[0]]
+        return [float(vectors[text] @ asked) for text in texts[1:]]
+
+    def _vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        with self._lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+            for text in found:
+                self._cache.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
+                array = np.asarray(vector, dtype=np.float32)
+                found[text] = array / (float(np.linalg.norm(array)) or 1.0)
+            with self._lock:
+                for text in missing:
+                    self._cache[text] = found[text]
+                while len(self._cache) > self.size:
+                    self._cache.popitem(last=False)
+        return found

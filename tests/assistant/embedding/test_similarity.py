@@ -1,0 +1,51 @@
+"""Sentences' similarity in meaning to a question, with the real embedding model: a sentence on
+the question's topic outranks one that only shares its words, and the cache stays bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.embedding import SentenceTransformerEmbedder
+from assistant.embedding.similarity import SentenceSimilarity
+
+
+class Counting:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, embedder: SentenceTransformerEmbedder) -> None:
+        self.inner = embedder
+        self.embedded: list[str] = []
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        self.embedded += texts
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def test_the_sentence_on_the_topic_scores_higher(embedder: SentenceTransformerEmbedder) -> None:
+    similarity = SentenceSimilarity(embedder)
+    on_topic = "Reset links expire 60 minutes after they are sent."
+    shares_words = "Links in the invoice e-mail open the client portal."
+    scores = similarity("how long is a password reset link valid?", [on_topic, shares_words])
+    assert scores[0] > scores[1] + 0.2
+    assert all(-1.0 <= s <= 1.0 for s in scores)
+
+
+def test_known_sentences_are_not_embedded_again_and_the_cache_is_bounded(
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    counting = Counting(embedder)
+    similarity = SentenceSimilarity(counting, size=3)
+    first = similarity("refund a duplicate charge", ["Refund the second charge.", "Open Payments."])
+    assert len(counting.embedded) == 3
+    again = similarity("refund a duplicate charge", ["Refund the second charge.", "Open Payments."])
+    assert again == first and len(counting.embedded) == 3  # all from the cache
+    similarity("who can delete invoices?", ["Only owners delete invoices."])
+    assert len(similarity._cache) == 3  # the least recently used was let go
+    assert similarity("anything", []) == []
