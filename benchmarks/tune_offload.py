@@ -46,8 +46,13 @@ CONFIG_FILES = (
 )
 
 
+def _jsonl(rows: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows).encode()
+
+
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> str:
-    data = "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows).encode()
+    """Write ``rows`` compressed; returns the sha256 of the uncompressed lines."""
+    data = _jsonl(rows)
     path.write_bytes(lzma.compress(data))
     return hashlib.sha256(data).hexdigest()
 
@@ -177,12 +182,10 @@ def adopt(args: argparse.Namespace) -> None:
 
     trained: Path = args.trained
     log = json.loads((trained / "train.json").read_text())
+    if not log.get("best"):
+        raise SystemExit("nothing to adopt: no setting beat the current model there")
     store, tuner, prepared, items = _prepared(args.dataset, args.data_dir, log["best"]["cloze"])
-    digest = hashlib.sha256(
-        "".join(
-            json.dumps(r, sort_keys=True) + "\n" for r in _pair_rows(prepared.training)
-        ).encode()
-    ).hexdigest()
+    digest = hashlib.sha256(_jsonl(_pair_rows(prepared.training))).hexdigest()
     if digest != log["best"]["pairs_sha256"]:
         raise SystemExit("the pairs trained on are not the ones this store gives: export again")
     before = scores(store.services, items)
