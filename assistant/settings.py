@@ -205,6 +205,12 @@ class Settings(BaseSettings):
         description="a resolved ticket last updated more than this many days ago counts as "
         "stale (flagged, ranked lower, kept out of reply drafts); unset: tickets never age",
     )
+    sentence_meaning: bool = Field(
+        default=True,
+        description="the extractive answer weighs each candidate sentence's meaning (the "
+        "embedding model's similarity to the question) beside its words; off: words only, "
+        "which saves embedding up to 12 sentences a question the first time they are seen",
+    )
     prompts_dir: Path | None = Field(
         default=None, description="folder of versioned prompt files; the repo's prompts/ when unset"
     )

@@ -88,9 +88,10 @@ class Selector:
         sample gold set's dev items as the floor was: the largest bar that keeps their fact
         recall (0.709 up to 0.35, 0.699 at 0.4) less a step of margin; the floor keeps its 0.3
         (0.709 up to 0.4). Dev answer token F1 0.337 -> 0.355, ROUGE-L 0.243 -> 0.264, fact
-        recall 0.699 -> 0.709. Only the 12 best sentences by words are embedded (the same
-        answers on dev as all of them; from 8 down they differ), which bounds the time a
-        question with long passages spends embedding sentences not seen before."""
+        recall 0.699 -> 0.709. Only the 12 best sentences by words are weighed (on dev the same
+        answers as weighing all of them; from 8 down they differ), which bounds the time a
+        question spends embedding sentences not seen before (``KBASSIST_SENTENCE_MEANING=false``:
+        none)."""
         return cls(similarity=similarity, meaning=0.3, min_similarity=0.3, candidates=12)
 
     def choose(self, question: str, passages: Sequence[RetrievedChunk]) -> Choice:
