@@ -173,7 +173,7 @@ class Selector:
                 if source.sentences[pos] and overlap:
                     found.append((overlap + (0.15 if pos == 0 else 0.0), source, pos))
         if self.similarity is not None and self.candidates:  # only the best by words are embedded
-            found.sort(key=lambda x: x[0] / (1 + self.rank_decay * x[1].rank), reverse=True)
+            found.sort(key=lambda x: x[0] * self._prior(x[1]), reverse=True)
             del found[self.candidates :]
         meaning = self._meaning(question, [source.sentences[pos] for _, source, pos in found])
         scored: list[tuple[float, _Source, int]] = []
@@ -182,7 +182,7 @@ class Selector:
                 if meaning[n] < self.min_similarity:
                     continue
                 value = (1 - self.meaning) * value + self.meaning * max(0.0, meaning[n])
-            scored.append((value * (1 / (1 + self.rank_decay * source.rank)), source, pos))
+            scored.append((value * self._prior(source), source, pos))
         scored.sort(key=lambda x: x[0], reverse=True)
         if scored and self.floor:
             scored = [x for x in scored if x[0] >= self.floor * scored[0][0]]
@@ -243,6 +243,10 @@ class Selector:
         if self.similarity is None or not (self.meaning or self.min_similarity) or not sentences:
             return []
         return [float(score) for score in self.similarity(question, sentences)]
+
+    def _prior(self, source: _Source) -> float:
+        """A source's weight by its document's rank: 1 / (1 + decay x rank)."""
+        return 1 / (1 + self.rank_decay * source.rank)
 
     def _place(self, source: _Source) -> float:
         """Where a source stands in line to lead: its document's rank, an agent-facing source
@@ -319,7 +323,7 @@ class Selector:
         for source in sources:
             if source.index in used:
                 continue
-            prior = 1 / (1 + self.rank_decay * source.rank)
+            prior = self._prior(source)
             start, end, gained = self._span(source, missing)
             if end - start > self.max_extra:
                 end = start + self.max_extra
