@@ -83,15 +83,20 @@ def _join(folder: Path, name: str) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.glob(f"{name}.[0-9][0-9][0-9]")))
 
 
+def _copy_config(config_from: Path, into: Path) -> None:
+    """A model folder's configuration and tokenizer files, copied."""
+    for name in CONFIG_FILES:
+        (into / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(config_from / name, into / name)
+
+
 def _model_folder(config_from: Path, weights: bytes, into: Path) -> Path:
     """A model folder: ``config_from``'s configuration and tokenizer, ``weights`` (safetensors,
     any float type) as float32."""
     from safetensors.torch import load, save_file
 
     into.mkdir(parents=True, exist_ok=True)
-    for name in CONFIG_FILES:
-        (into / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(config_from / name, into / name)
+    _copy_config(config_from, into)
     tensors = {
         k: (v.float() if v.is_floating_point() else v).contiguous()
         for k, v in load(weights).items()
@@ -169,9 +174,7 @@ def base(args: argparse.Namespace) -> None:
     from safetensors.torch import load_file
 
     _split(_fp16(load_file(str(folder / "model.safetensors"))), out, "weights")
-    for name in CONFIG_FILES:
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(folder / name, out / name)
+    _copy_config(folder, out)
     print(f"wrote {out}")
 
 
@@ -195,7 +198,7 @@ def adopt(args: argparse.Namespace) -> None:
         folder = _model_folder(prepared.base, _join(trained, "weights"), Path(work) / "model")
         model = load_model(folder)
         best = log["best"]
-        result = TrainResult(best["steps"], best["seconds"], "steps", best["loss"])
+        result = TrainResult(best["steps"], best["seconds"], best["stopped_by"], best["loss"])
         vectors = None
         if (trained / "vectors.000").exists():
             import numpy as np
