@@ -206,10 +206,11 @@ class Settings(BaseSettings):
         "stale (flagged, ranked lower, kept out of reply drafts); unset: tickets never age",
     )
     sentence_meaning: bool = Field(
-        default=True,
+        default=False,
         description="the extractive answer weighs each candidate sentence's meaning (the "
-        "embedding model's similarity to the question) beside its words; off: words only, "
-        "which saves embedding up to 12 sentences a question the first time they are seen",
+        "embedding model's similarity to the question) beside its words, embedding up to 12 "
+        "sentences a question the first time they are seen (~100 ms on one thread, which breaks "
+        "the query latency budget on a large store); off: words only",
     )
     prompts_dir: Path | None = Field(
         default=None, description="folder of versioned prompt files; the repo's prompts/ when unset"

@@ -90,8 +90,9 @@ class Selector:
         (0.709 up to 0.4). Dev answer token F1 0.337 -> 0.355, ROUGE-L 0.243 -> 0.264, fact
         recall 0.699 -> 0.709. Only the 12 best sentences by words are weighed (on dev the same
         answers as weighing all of them; from 8 down they differ), which bounds the time a
-        question spends embedding sentences not seen before (``KBASSIST_SENTENCE_MEANING=false``:
-        none)."""
+        question spends embedding sentences not seen before. Still, that is ~100 ms on one
+        thread, past the query latency budget on a large store, so it is opt-in
+        (``KBASSIST_SENTENCE_MEANING=true``); fewer or shorter sentences lose its gain on dev."""
         return cls(similarity=similarity, meaning=0.3, min_similarity=0.3, candidates=12)
 
     def choose(self, question: str, passages: Sequence[RetrievedChunk]) -> Choice:
