@@ -53,6 +53,11 @@ class DenseRetriever:
                 self._vectors.popitem(last=False)
         return vector
 
+    def forget(self) -> None:
+        """Drop the remembered query vectors (a measure of questions never asked before)."""
+        with self._lock:
+            self._vectors.clear()
+
     def retrieve(self, query: Query) -> list[RetrievedChunk]:
         return self.retrieve_vector(self.embed(query.text), query)
 

@@ -225,3 +225,24 @@ def test_with_the_admitted_count_the_first_candidate_set_is_sized_by_the_share(
     assert [c.chunk_id for c in retriever.retrieve_vector(vector, query)] == exact
     unfiltered = [k for k, where in calls if where is None]
     assert len(unfiltered) == searches and len(calls) - len(unfiltered) == scans  # no widening
+
+
+class CountingEmbedder(FixedEmbedder):
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def embed_query(self, text: str) -> list[float]:
+        self.asked.append(text)
+        return super().embed_query(text)
+
+
+def test_a_question_is_embedded_once_until_its_vector_is_forgotten(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    retriever = DenseRetriever(store_with(tmp_path, restricted=0, public=3), embedder)
+    query = Query("refund window", Audience.agent("tier1"), k=2)
+    first = retriever.retrieve(query)
+    assert retriever.retrieve(query) == first  # the playbook matcher's search, the same ask
+    assert embedder.asked == ["refund window"]
+    retriever.forget()
+    assert retriever.retrieve(query) == first
+    assert embedder.asked == ["refund window", "refund window"]
