@@ -9,6 +9,8 @@ rendered is reduced to its text, and what only it understands is removed.
   ``{/* */}`` comments and JSX components (capitalised tags; their inner text kept), and HTML
   comments are removed.
 - GitHub alerts (``> [!NOTE]``) become text ("Note: ...").
+- Definition lists (a term's line, then ``: definition`` lines) become one line per definition,
+  ``term: definition``, so a definition is never quoted without what it defines.
 - Reference-style links are resolved (``[text][ref]``, ``[text][]``, ``[ref]``) and their
   definitions removed; a site-relative link is made absolute against the page's URL.
 - Code blocks are kept whole: their blank lines are dropped, so that a block is one paragraph
@@ -42,6 +44,7 @@ _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]*)>?(?:\s+[\"'(].*[\"
 _REF_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])+)\](?:\[([^\]]*)\])?(?![(:])")
 _INLINE_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)((?:\s+\"[^\"]*\")?)\)")
 _HEADING = re.compile(r"^ {0,3}#[ \t]+(.+?)[ \t#]*$")
+_DEFINES = re.compile(r"^ {0,3}:[ \t]+(\S.*)$")  # a definition list's ": definition" line
 _EXTRA_BLANKS = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 
@@ -64,6 +67,7 @@ def clean_markdown(body: str, base_url: str = "") -> str:
     definitions = _definitions(text)
     text = _in_prose(text, lambda s: _links(s, definitions, base_url), spans=False)
     text = _in_prose(text, _alerts)
+    text = _in_prose(text, _definition_lists)
     parts = [_code(block) if code else block for code, block in _segments(text)]
     text = _ESCAPED.sub(r"{{\1 \2 \3}}", "\n".join(parts))
     return _EXTRA_BLANKS.sub("\n\n", text).strip("\n")
@@ -192,6 +196,24 @@ def _alerts(text: str) -> str:
         else:
             in_alert = False
             out.append(line)
+    return "\n".join(out)
+
+
+def _definition_lists(text: str) -> str:
+    """``term`` then ``: definition`` lines (Goldmark, PHP Markdown Extra, Pandoc) as
+    ``term: definition``, one line per definition; a definition with no term above it loses
+    its marker."""
+    out: list[str] = []
+    term = ""  # the term the definitions being read belong to
+    for line in text.split("\n"):
+        found = _DEFINES.match(line)
+        if not found:
+            term = ""
+            out.append(line)
+            continue
+        if not term and out and out[-1].strip() and not _HEADING.match(out[-1]):
+            term = out.pop().strip()
+        out.append(f"{term}: {found.group(1)}" if term else found.group(1))
     return "\n".join(out)
 
 

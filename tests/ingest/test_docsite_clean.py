@@ -88,3 +88,16 @@ def test_a_code_block_that_fits_stays_in_one_chunk() -> None:
 def test_first_heading_ignores_code() -> None:
     assert first_heading("```sh\n# a comment\n```\n\n# Real title\n") == "Real title"
     assert first_heading("No heading.\n") == ""
+
+
+def test_a_definition_is_joined_to_its_term() -> None:
+    text = clean_markdown(
+        "## Settings\n\n"
+        "`buildDrafts`\n: (`bool`) Whether to include draft content. Default is `false`.\n\n"
+        "baseURL\n: The absolute URL of the published site.\n: Used for absolute links.\n\n"
+        ": A definition with no term.\n"
+    )
+    assert "`buildDrafts`: (`bool`) Whether to include draft content. Default is `false`." in text
+    assert "baseURL: The absolute URL of the published site.\nbaseURL: Used for absolute links." in text
+    assert "\nA definition with no term." in text
+    assert "## Settings" in text and "\n: " not in text
