@@ -98,6 +98,7 @@ def test_a_definition_is_joined_to_its_term() -> None:
         ": A definition with no term.\n"
     )
     assert "`buildDrafts`: (`bool`) Whether to include draft content. Default is `false`." in text
-    assert "baseURL: The absolute URL of the published site.\nbaseURL: Used for absolute links." in text
+    two = "baseURL: The absolute URL of the published site.\nbaseURL: Used for absolute links."
+    assert two in text
     assert "\nA definition with no term." in text
     assert "## Settings" in text and "\n: " not in text
