@@ -14,6 +14,48 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if len(p) > 2]
 
 
+_ENDS = (".", "!", "?")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    cells = [c.strip() for c in line.strip().split("|")]
+    if line.strip().startswith("|"):
+        cells = cells[1:]
+    if line.strip().endswith("|"):
+        cells = cells[:-1]
+    return cells
+
+
+def linear_tables(text: str) -> str:
+    """Markdown tables as one line per row, each cell after its column's header ("Plan:
+    Growth; Requests per minute: 120."); the header and rule lines are dropped. A row read
+    alone ("| Growth | 120 |") says nothing."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        header = lines[i]
+        if "|" in header and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
+            names = _cells(header)
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                pairs = [
+                    f"{name}: {cell}" if name else cell
+                    for name, cell in zip(names, _cells(lines[i]), strict=False)
+                    if cell
+                ]
+                row = ""
+                for pair in pairs:  # a cell that ends a sentence needs no semicolon after it
+                    row += ("" if not row else " " if row.endswith(_ENDS) else "; ") + pair
+                out.append(row if row.endswith(_ENDS) or not row else row + ".")
+                i += 1
+            continue
+        out.append(header)
+        i += 1
+    return "\n".join(out)
+
+
 def windows(sentences: list[str], size: int) -> list[str]:
     """Consecutive, non-overlapping groups of ``size`` sentences (the last may be shorter)."""
     if size <= 0:

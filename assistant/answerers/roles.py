@@ -8,7 +8,8 @@ of it that may be quoted.
 - ``excluded``: the customer's own words, and a playbook's "when to use" (when it applies, not
   what to do): they may match a question but never answer it.
 
-Link-only sentences ("See [X](…)") and table rules are never quoted.
+Link-only sentences ("See [X](…)") and table rules are never quoted; a table row is quoted with
+its column headers ("Plan: Growth; Requests per minute: 120.").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 
 from assistant.answerers.confidence import stems
 from assistant.retrieval import RetrievedChunk
-from assistant.text import is_link_only, split_sentences
+from assistant.text import is_link_only, linear_tables, split_sentences
 from ingest.sources.playbooks import WHEN_TO_USE
 from ingest.sources.registry import flags_of
 
@@ -78,12 +79,12 @@ def _units(text: str) -> list[str]:
     out: list[str] = []
     at = 0
     for block in _CODE_BLOCK.finditer(text):
-        out += split_sentences(text[at : block.start()])
+        out += split_sentences(linear_tables(text[at : block.start()]))
         lines = [line.strip() for line in block.group(2).splitlines() if line.strip()]
         short = 0 < len(lines) <= _CODE_LINES and sum(map(len, lines)) <= _CODE_CHARS
         out.append(" ".join(f"`{line}`" for line in lines if "`" not in line) if short else "")
         at = block.end()
-    return out + split_sentences(text[at:])
+    return out + split_sentences(linear_tables(text[at:]))
 
 
 def sentences_of(chunk: RetrievedChunk, role: str) -> list[str]:

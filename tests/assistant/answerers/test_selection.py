@@ -158,6 +158,24 @@ def test_a_short_code_block_is_quoted_whole_as_inline_code_and_fences_never() ->
     assert not any("key3" in u for u in units)  # a long block is not quoted at all
 
 
+def test_a_table_row_is_quoted_with_its_column_headers() -> None:
+    limits = chunk(
+        "kb-api",
+        "Limits by plan:\n\n| Plan | Requests per minute |\n|---|:---:|\n"
+        "| Starter | No API access |\n| Growth | 120 |\n\n"
+        "Change | Action required\n--- | ---\nThe folder is removed. | Move the files up.\n",
+    )
+    units = sentences_of(limits, AGENT)
+    assert "Plan: Growth; Requests per minute: 120." in units
+    assert "Plan: Starter; Requests per minute: No API access." in units
+    # a cell that ends a sentence is followed by the next as a sentence of its own
+    at = units.index("Change: The folder is removed.")
+    assert units[at + 1] == "Action required: Move the files up."
+    assert not any("|" in u or "---" in u for u in units)  # no header row or rule alone
+    picks = Selector().choose("How many requests per minute does Growth allow?", [limits]).picks
+    assert "Plan: Growth; Requests per minute: 120." in [p.text for p in picks]
+
+
 def test_a_sentence_that_announces_a_setting_brings_the_setting() -> None:
     picks = Selector().choose("How do I generate robots.txt from a template?", [DOCS_PAGE]).picks
     texts = [p.text for p in picks]
