@@ -88,11 +88,15 @@ class _Unit(NamedTuple):
     text: str
     words: int
     separator: str  # what follows it: " ", "\n" or "\n\n"
+    fence: str = ""  # in a fenced code block: the block's opening line ("```sh")
+    line: str = ""  # in a block: "open" (its opening line), "code" or "close" (its closing line)
 
 
 def windows(body: str, max_words: int, overlap_words: int) -> list[str]:
     """The body cut at sentence (and line) boundaries into pieces of at most ``max_words`` words,
-    each repeating up to ``overlap_words`` words of whole sentences from the one before."""
+    each repeating up to ``overlap_words`` words of whole sentences from the one before. A code
+    block cut in two is closed at the end of one piece and opened again at the start of the
+    next, so each piece reads as Markdown on its own (its code is never taken for prose)."""
     if word_count(body) <= max_words:
         return [body.strip()]
     units = _units(body, max_words)
@@ -148,17 +152,35 @@ def _overlap(units: list[_Unit], previous: list[int], overlap_words: int) -> lis
 
 
 def _units(body: str, max_words: int) -> list[_Unit]:
-    """Sentences and lines with the separator that followed each; over-long ones cut by words."""
+    """Sentences and lines with the separator that followed each; over-long ones cut by words.
+    A code line is never cut at a sentence end, and knows its block's opening line."""
     units: list[_Unit] = []
+    opener = ""  # the opening line of the code block being read
     for paragraph in _PARAGRAPH_BREAK.split(body.strip()):
         lines = [line for line in paragraph.split("\n") if line.strip()]
         for line_number, line in enumerate(lines, start=1):
+            end = "\n" if line_number < len(lines) else "\n\n"
+            fence = _FENCE.match(line)
+            if opener and fence and line.strip().startswith(_closing(opener)):
+                units.append(_Unit(line, len(line.split()), end, opener, "close"))
+                opener = ""
+                continue
+            if opener or fence:
+                kind = "code" if opener else "open"
+                opener = opener or line.strip()
+                units += [u._replace(fence=opener, line=kind) for u in _cut(line, max_words, end)]
+                continue
             pieces = sentences(line)
             pieces[0] = line[: len(line) - len(line.lstrip())] + pieces[0]
-            end = "\n" if line_number < len(lines) else "\n\n"
             for number, sentence in enumerate(pieces, start=1):
                 units.extend(_cut(sentence, max_words, end if number == len(pieces) else " "))
     return units
+
+
+def _closing(opener: str) -> str:
+    """The fence that closes a block opened by ``opener`` ("```sh" -> "```")."""
+    found = _FENCE.match(opener)
+    return found.group(1) if found else "```"
 
 
 def sentences(line: str) -> list[str]:
@@ -187,6 +209,11 @@ def _cut(sentence: str, max_words: int, separator: str) -> list[_Unit]:
 
 def _join(units: list[_Unit]) -> str:
     parts: list[str] = []
+    if units and units[0].line in ("code", "close"):  # it starts in a code block: open it
+        parts += [units[0].fence, "\n"]
     for unit in units:
         parts += [unit.text, unit.separator]
+    if units and units[-1].line in ("open", "code"):  # it stops in a code block: close it
+        parts[-1] = "\n"
+        parts += [_closing(units[-1].fence), "\n"]
     return "".join(parts[:-1]).strip()

@@ -77,6 +77,24 @@ def test_headings_inside_code_fences_do_not_split() -> None:
     assert "# a comment" in nodes[0].text
 
 
+def test_a_code_block_cut_across_chunks_is_closed_and_reopened_in_each() -> None:
+    lines = [f"  -{i}, --flag{i} int   what flag {i} does. (default {i})" for i in range(30)]
+    options = "\n".join(lines)
+    text = f"# T\n\nRun the command.\n\n```sh\n{options}\n```\n\nThen check the output."
+    nodes = chunk(document(text), max_words=40, overlap_words=8)
+    assert len(nodes) > 2
+    for node in nodes:  # each chunk reads as Markdown on its own: its code is never prose
+        fences = [line for line in node.text.split("\n") if line.startswith("```")]
+        assert len(fences) % 2 == 0, node.text
+        if "--flag" in node.text:
+            assert node.text.index("```sh") < node.text.index("--flag")
+    middle = nodes[1].text
+    assert middle.startswith("```sh\n") and middle.endswith("\n```")
+    # a code line is never cut at a ". " inside it
+    assert "  -3, --flag3 int   what flag 3 does. (default 3)" in "\n".join(n.text for n in nodes)
+    assert nodes[-1].text.endswith("Then check the output.")
+
+
 def test_long_section_is_windowed_at_sentence_boundaries_with_overlap() -> None:
     sentences = [f"Sentence number {i} has exactly six words." for i in range(40)]
     nodes = chunk(document("# T\n\n" + " ".join(sentences)), max_words=50, overlap_words=14)
