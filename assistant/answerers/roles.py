@@ -70,19 +70,31 @@ def general_part(sentence: str) -> str:
 
 
 _CODE_BLOCK = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(.*?)(?:^ {0,3}\1[ \t]*$|\Z)", re.M | re.S)
-_CODE_LINES, _CODE_CHARS = 4, 200  # a longer block is not quoted in an answer
+_CODE_LINES, _CODE_CHARS = 4, 200  # a longer block is quoted only by lines that read as text
+_PLAIN_WORD = re.compile(r"(?<![\w.$/=-])[A-Za-z]{2,}(?![\w.(/=-])")
+_PROSE_WORDS = 5
+
+
+def _reads(line: str) -> bool:
+    """A line of a long code block that says something on its own (a command-line option with
+    its description, a comment): at least ``_PROSE_WORDS`` plain words."""
+    return "`" not in line and len(_PLAIN_WORD.findall(line)) >= _PROSE_WORDS
 
 
 def _units(text: str) -> list[str]:
     """The passage's sentences, each fenced code block one unit: short blocks as inline code
-    (``hugo --templateMetrics``), fence lines and longer blocks as "" (never quoted)."""
+    (``hugo --templateMetrics``), fence lines as "" (never quoted); a longer block line by line,
+    only its lines that read as text (``-p, --port int  port the server listens on``) quotable."""
     out: list[str] = []
     at = 0
     for block in _CODE_BLOCK.finditer(text):
         out += split_sentences(linear_tables(text[at : block.start()]))
         lines = [line.strip() for line in block.group(2).splitlines() if line.strip()]
         short = 0 < len(lines) <= _CODE_LINES and sum(map(len, lines)) <= _CODE_CHARS
-        out.append(" ".join(f"`{line}`" for line in lines if "`" not in line) if short else "")
+        if short:
+            out.append(" ".join(f"`{line}`" for line in lines if "`" not in line))
+        else:
+            out += [f"`{' '.join(line.split())}`" if _reads(line) else "" for line in lines]
         at = block.end()
     return out + split_sentences(linear_tables(text[at:]))
 

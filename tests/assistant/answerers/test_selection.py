@@ -176,6 +176,24 @@ def test_a_table_row_is_quoted_with_its_column_headers() -> None:
     assert "Plan: Growth; Requests per minute: 120." in [p.text for p in picks]
 
 
+def test_a_long_code_block_gives_only_its_lines_that_read_as_text() -> None:
+    options = "\n".join(
+        [
+            "      --bind string              interface to which the server will bind",
+            "  -p, --port int                 port on which the server will listen (default 1313)",
+            "      --poll string              poll interval",
+            "HUGO_VERSION=0.165.0",
+            '{{ $style := resources.Get "sass/main.scss" | css.Sass | resources.Minify }}',
+        ]
+    )
+    page = chunk("docs-server", f"Options:\n\n```\n{options}\n```\n", "docs")
+    units = [u for u in sentences_of(page, AGENT) if u]
+    assert "`-p, --port int port on which the server will listen (default 1313)`" in units
+    assert not any("HUGO_VERSION" in u or "resources.Get" in u or "poll" in u for u in units)
+    picks = Selector().choose("What port does the server listen on?", [page]).picks
+    assert any("(default 1313)" in p.text for p in picks)
+
+
 def test_a_sentence_that_announces_a_setting_brings_the_setting() -> None:
     picks = Selector().choose("How do I generate robots.txt from a template?", [DOCS_PAGE]).picks
     texts = [p.text for p in picks]
