@@ -15,6 +15,55 @@ def split_sentences(text: str) -> list[str]:
 
 
 _ENDS = (".", "!", "?")
+# a line that starts a Markdown block of its own: a list item, heading, quote, table row, fence
+_BLOCK_START = re.compile(r"^\s*(?:[-*•+]\s|\d+[.)]\s|#|>|\||`{3}|~{3})")
+# words a sentence does not end on: a line ending in one goes on ("select the" / "Guide")
+_LEADING_WORDS = frozenset(
+    "a an the to of and or for from with in on at by as your you is are be than then".split()  # noqa: SIM905
+)
+_LABEL_WORDS = 8  # a line of at most this many capitalised words is a label
+_NO_CONTINUATION = re.compile(r"^\s*(?:#|\||`{3}|~{3})")  # blocks no next line belongs to
+
+
+def unwrap(text: str) -> str:
+    """Lines wrapped inside a sentence joined again, as Markdown joins a paragraph's lines (and as
+    text extracted from a PDF needs: "select the\nGuide\n, press"). A line that ends a sentence
+    or a colon, or ends in a hard break, stays apart from the next; so does one that starts a list
+    item, heading, quote, table row or fence (a list item's own wrapped lines join it)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        previous = out[-1] if out else ""
+        if _continues(previous, line):
+            head, rest = previous.rstrip(), line.strip()
+            hyphen = head.endswith("-") and head[-2:-1].isalpha() and rest[:1].islower()
+            out[-1] = head + ("" if hyphen or rest[:1] in ",.;:!?)" else " ") + rest
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _continues(previous: str, line: str) -> bool:
+    head, rest = previous.rstrip(), line.strip()
+    if (
+        not (head and rest)
+        or head.rstrip("\"')]*_`").endswith((*_ENDS, ":"))
+        or previous.endswith("  ")
+        or _BLOCK_START.match(line)
+        or _NO_CONTINUATION.match(previous)
+    ):
+        return False
+    last = head.rsplit(None, 1)[-1].lower()
+    return (
+        not rest[0].isupper()  # "screen appears", ", press": the sentence goes on
+        or last in _LEADING_WORDS  # "select the" / "Guide"
+        or not (_label(head) or _label(rest))
+    )
+
+
+def _label(line: str) -> bool:
+    """A short line of capitalised words (a heading, a menu path, a button): its own unit."""
+    words = line.split()
+    return len(words) <= _LABEL_WORDS and all(w[0].isupper() or w[0].isdigit() for w in words)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 

@@ -18,7 +18,7 @@ import re
 
 from assistant.answerers.confidence import stems
 from assistant.retrieval import RetrievedChunk
-from assistant.text import is_link_only, linear_tables, split_sentences
+from assistant.text import is_link_only, linear_tables, split_sentences, unwrap
 from ingest.sources.playbooks import WHEN_TO_USE
 from ingest.sources.registry import flags_of
 
@@ -84,11 +84,13 @@ def _reads(line: str) -> bool:
 def _units(text: str) -> list[str]:
     """The passage's sentences, each fenced code block one unit: short blocks as inline code
     (``hugo --templateMetrics``), fence lines as "" (never quoted); a longer block line by line,
-    only its lines that read as text (``-p, --port int  port the server listens on``) quotable."""
+    only its lines that read as text (``-p, --port int  port the server listens on``) quotable.
+    Prose lines wrapped inside a sentence are joined first (``text.unwrap``), tables read row by
+    row with their headers (``text.linear_tables``)."""
     out: list[str] = []
     at = 0
     for block in _CODE_BLOCK.finditer(text):
-        out += split_sentences(linear_tables(text[at : block.start()]))
+        out += split_sentences(unwrap(linear_tables(text[at : block.start()])))
         lines = [line.strip() for line in block.group(2).splitlines() if line.strip()]
         short = 0 < len(lines) <= _CODE_LINES and sum(map(len, lines)) <= _CODE_CHARS
         if short:
@@ -96,7 +98,7 @@ def _units(text: str) -> list[str]:
         else:
             out += [f"`{' '.join(line.split())}`" if _reads(line) else "" for line in lines]
         at = block.end()
-    return out + split_sentences(linear_tables(text[at:]))
+    return out + split_sentences(unwrap(linear_tables(text[at:])))
 
 
 def sentences_of(chunk: RetrievedChunk, role: str) -> list[str]:

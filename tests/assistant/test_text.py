@@ -1,0 +1,61 @@
+"""Plain-text helpers: lines wrapped inside a sentence, and Markdown tables."""
+
+from __future__ import annotations
+
+from assistant.text import linear_tables, split_sentences, unwrap
+
+PDF_TEXT = (
+    "Instant Recording\n"
+    "Select a live program from the\nGuide\n, press and hold the Select button, and then select\n"
+    "Record\nfrom the pop-\nup menu to start recording.\n"
+    "If you go to\nLive TV\nwhile no USB device is connected, the\nSchedule Manager\n"
+    "screen appears.\n"
+    "Reset Settings\nReset Smart Hub\n"
+)
+
+
+def test_a_sentence_wrapped_across_lines_reads_whole_again() -> None:
+    sentences = split_sentences(unwrap(PDF_TEXT))
+    assert (
+        "If you go to Live TV while no USB device is connected, the Schedule Manager screen "
+        "appears." in sentences
+    )
+    assert any(
+        s.startswith("Select a live program from the Guide, press and hold") for s in sentences
+    )
+    assert any("the pop-up menu" in s for s in sentences)  # a word hyphenated at the line end
+
+
+def test_headings_labels_and_markdown_blocks_stay_apart() -> None:
+    sentences = split_sentences(unwrap(PDF_TEXT))
+    assert "Instant Recording" in sentences  # a heading does not run into its first sentence
+    assert "Reset Settings" in sentences and "Reset Smart Hub" in sentences
+    markdown = (
+        "Reset links expire after 60 minutes:\n"
+        "- the newest link works and older ones\n  stop working\n"
+        "- a used link cannot be used again.\n"
+        "## Troubleshooting\n"
+        "Check the spam folder  \nand the address.\n"
+        "A paragraph hard-wrapped by an editor at eighty columns goes on\n"
+        "To the next line."
+    )
+    lines = unwrap(markdown).split("\n")
+    assert lines == [
+        "Reset links expire after 60 minutes:",
+        "- the newest link works and older ones stop working",
+        "- a used link cannot be used again.",
+        "## Troubleshooting",
+        "Check the spam folder  ",
+        "and the address.",
+        "A paragraph hard-wrapped by an editor at eighty columns goes on To the next line.",
+    ]
+
+
+def test_a_table_reads_row_by_row_with_its_headers() -> None:
+    text = "| Plan | Requests per minute |\n|---|---|\n| Growth | 120 |\n| Starter |  |\n\nAfter."
+    assert linear_tables(text).split("\n") == [
+        "Plan: Growth; Requests per minute: 120.",
+        "Plan: Starter.",
+        "",
+        "After.",
+    ]
