@@ -64,6 +64,8 @@ def _label(line: str) -> bool:
     """A short line of capitalised words (a heading, a menu path, a button): its own unit."""
     words = line.split()
     return len(words) <= _LABEL_WORDS and all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 

@@ -89,7 +89,7 @@ class _Unit(NamedTuple):
     words: int
     separator: str  # what follows it: " ", "\n" or "\n\n"
     fence: str = ""  # in a fenced code block: the block's opening line ("```sh")
-    line: str = ""  # in a block: "open" (its opening line), "code" or "close" (its closing line)
+    kind: str = ""  # in a block: "open" (its opening line), "code" or "close" (its closing line)
 
 
 def windows(body: str, max_words: int, overlap_words: int) -> list[str]:
@@ -168,7 +168,7 @@ def _units(body: str, max_words: int) -> list[_Unit]:
             if opener or fence:
                 kind = "code" if opener else "open"
                 opener = opener or line.strip()
-                units += [u._replace(fence=opener, line=kind) for u in _cut(line, max_words, end)]
+                units += [u._replace(fence=opener, kind=kind) for u in _cut(line, max_words, end)]
                 continue
             pieces = sentences(line)
             pieces[0] = line[: len(line) - len(line.lstrip())] + pieces[0]
@@ -209,11 +209,11 @@ def _cut(sentence: str, max_words: int, separator: str) -> list[_Unit]:
 
 def _join(units: list[_Unit]) -> str:
     parts: list[str] = []
-    if units and units[0].line in ("code", "close"):  # it starts in a code block: open it
+    if units and units[0].kind in ("code", "close"):  # it starts in a code block: open it
         parts += [units[0].fence, "\n"]
     for unit in units:
         parts += [unit.text, unit.separator]
-    if units and units[-1].line in ("open", "code"):  # it stops in a code block: close it
+    if units and units[-1].kind in ("open", "code"):  # it stops in a code block: close it
         parts[-1] = "\n"
         parts += [_closing(units[-1].fence), "\n"]
     return "".join(parts[:-1]).strip()
