@@ -8,7 +8,9 @@ rendered is reduced to its text, and what only it understands is removed.
 - Liquid tags (``{% ... %}``; ``highlight`` becomes a fence), MDX ``import``/``export`` lines,
   ``{/* */}`` comments and JSX components (capitalised tags; their inner text kept), and HTML
   comments are removed.
-- GitHub alerts (``> [!NOTE]``) become text ("Note: ...").
+- GitHub alerts (``> [!NOTE]``), Docusaurus and VitePress admonitions (``:::tip Title`` ...
+  ``:::``) and MkDocs ones (``!!! note "Title"`` over an indented body) become text ("Note:
+  ...", "Tip: Title").
 - Definition lists (a term's line, then ``: definition`` lines) become one line per definition,
   ``term: definition``, so a definition is never quoted without what it defines.
 - Reference-style links are resolved (``[text][ref]``, ``[text][]``, ``[ref]``) and their
@@ -44,6 +46,14 @@ _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]*)>?(?:\s+[\"'(].*[\"
 _REF_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])+)\](?:\[([^\]]*)\])?(?![(:])")
 _INLINE_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)((?:\s+\"[^\"]*\")?)\)")
 _HEADING = re.compile(r"^ {0,3}#[ \t]+(.+?)[ \t#]*$")
+# ":::tip Title", ":::warning[Title]", and the closing ":::" (Docusaurus, VitePress)
+_FENCED_ADMONITION = re.compile(
+    r"^ {0,3}:{3,}[ \t]*(?:([A-Za-z]+)(?:\[([^\]]*)\]|[ \t]+(.*?))?)?[ \t]*$"
+)
+# '!!! note "Title"' or '??? note' over a body indented by four spaces (MkDocs)
+_MKDOCS_ADMONITION = re.compile(
+    r"^ {0,3}(?:!!!|\?{3}\+?)[ \t]+([A-Za-z]+)(?:[ \t]+\"([^\"]*)\")?[ \t]*$"
+)
 _DEFINES = re.compile(r"^ {0,3}:[ \t]+(\S.*)$")  # a definition list's ": definition" line
 _EXTRA_BLANKS = re.compile(r"\n(?:[ \t]*\n){2,}")
 
@@ -67,6 +77,7 @@ def clean_markdown(body: str, base_url: str = "") -> str:
     definitions = _definitions(text)
     text = _in_prose(text, lambda s: _links(s, definitions, base_url), spans=False)
     text = _in_prose(text, _alerts)
+    text = _in_prose(text, _admonitions)
     text = _in_prose(text, _definition_lists)
     parts = [_code(block) if code else block for code, block in _segments(text)]
     text = _ESCAPED.sub(r"{{\1 \2 \3}}", "\n".join(parts))
@@ -196,6 +207,29 @@ def _alerts(text: str) -> str:
         else:
             in_alert = False
             out.append(line)
+    return "\n".join(out)
+
+
+def _admonitions(text: str) -> str:
+    """``:::kind Title`` ... ``:::`` and ``!!! kind "Title"`` (its body indented) as "Kind:
+    Title" over the body; the closing ``:::`` and the body's indentation removed."""
+    out: list[str] = []
+    indented = False  # reading the indented body of a MkDocs admonition
+    for line in text.split("\n"):
+        if indented and (line.startswith(("    ", "\t")) or not line.strip()):
+            out.append(line[4:] if line.startswith("    ") else line.lstrip("\t"))
+            continue
+        indented = False
+        fenced, mkdocs = _FENCED_ADMONITION.match(line), _MKDOCS_ADMONITION.match(line)
+        found = fenced or mkdocs
+        if found is None:
+            out.append(line)
+        elif found.group(1):
+            title = next((g.strip() for g in found.groups()[1:] if g and g.strip()), "")
+            if title and not title.endswith((".", "!", "?", ":")):
+                title += "."  # a sentence of its own: the body does not run on from it
+            out.append(f"{found.group(1).capitalize()}:{' ' + title if title else ''}")
+            indented = mkdocs is not None
     return "\n".join(out)
 
 

@@ -53,6 +53,24 @@ def test_github_alerts_become_text() -> None:
     assert "[!" not in text and "\n> " not in text
 
 
+def test_docusaurus_and_mkdocs_admonitions_become_text() -> None:
+    text = clean_markdown(
+        ":::tip Keep it short\nUse one sentence.\n:::\n\n"
+        ":::warning[Back up first]\nIt cannot be undone.\n:::\n\n"
+        '!!! note "Heads up"\n    The body is indented.\n\n    Two paragraphs.\n\nAfter.\n\n'
+        "::::info\nNested fence.\n::::\n"
+    )
+    assert text.split("\n\n") == [
+        "Tip: Keep it short.\nUse one sentence.",
+        "Warning: Back up first.\nIt cannot be undone.",
+        "Note: Heads up.\nThe body is indented.",
+        "Two paragraphs.",
+        "After.",
+        "Info:\nNested fence.",
+    ]
+    assert ":::" not in text and "!!!" not in text
+
+
 def test_reference_links_are_resolved_and_made_absolute() -> None:
     text = clean_markdown(
         "See [Install Hugo][] and the [guide][g], or [remote].\n\n"
