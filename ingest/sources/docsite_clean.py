@@ -54,6 +54,7 @@ _FENCED_ADMONITION = re.compile(
 _MKDOCS_ADMONITION = re.compile(
     r"^ {0,3}(?:!!!|\?{3}\+?)[ \t]+([A-Za-z]+)(?:[ \t]+\"([^\"]*)\")?[ \t]*$"
 )
+_MKDOCS_TAB = re.compile(r"^ {0,3}===\+?[ \t]+\"([^\"]+)\"[ \t]*$")  # '=== "Python"' (MkDocs)
 _DEFINES = re.compile(r"^ {0,3}:[ \t]+(\S.*)$")  # a definition list's ": definition" line
 _EXTRA_BLANKS = re.compile(r"\n(?:[ \t]*\n){2,}")
 
@@ -212,7 +213,8 @@ def _alerts(text: str) -> str:
 
 def _admonitions(text: str) -> str:
     """``:::kind Title`` ... ``:::`` and ``!!! kind "Title"`` (its body indented) as "Kind:
-    Title" over the body; the closing ``:::`` and the body's indentation removed."""
+    Title." over the body, a content tab ``=== "Title"`` as "Title:"; the closing ``:::`` and
+    the bodies' indentation removed."""
     out: list[str] = []
     indented = False  # reading the indented body of a MkDocs admonition
     for line in text.split("\n"):
@@ -222,7 +224,11 @@ def _admonitions(text: str) -> str:
         indented = False
         fenced, mkdocs = _FENCED_ADMONITION.match(line), _MKDOCS_ADMONITION.match(line)
         found = fenced or mkdocs
-        if found is None:
+        tab = _MKDOCS_TAB.match(line)
+        if tab:  # a content tab: its title introduces its indented body
+            out.append(f"{tab.group(1).strip()}:")
+            indented = True
+        elif found is None:
             out.append(line)
         elif found.group(1):
             title = next((g.strip() for g in found.groups()[1:] if g and g.strip()), "")

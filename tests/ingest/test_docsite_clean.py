@@ -69,6 +69,8 @@ def test_docusaurus_and_mkdocs_admonitions_become_text() -> None:
         "Info:\nNested fence.",
     ]
     assert ":::" not in text and "!!!" not in text
+    tabs = clean_markdown('=== "Python"\n\n    pip install x\n\n=== "Node"\n\n    npm i x\n')
+    assert tabs.split("\n\n") == ["Python:", "pip install x", "Node:", "npm i x"]
 
 
 def test_reference_links_are_resolved_and_made_absolute() -> None:
