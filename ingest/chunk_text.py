@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 _HEADING = re.compile(r"^ {0,3}(#{1,4})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")  # keeps the indentation of the next line
 # a sentence ends at . ! or ? (maybe quoted) after a letter, so "1. Step" and "3.5" stay whole
@@ -88,15 +89,19 @@ class _Unit(NamedTuple):
     text: str
     words: int
     separator: str  # what follows it: " ", "\n" or "\n\n"
-    fence: str = ""  # in a fenced code block: the block's opening line ("```sh")
-    kind: str = ""  # in a block: "open" (its opening line), "code" or "close" (its closing line)
+    # in a code block, its opening line ("```sh"); in a table, its header and rule lines
+    fence: str = ""
+    # in a code block: "open" (its opening line), "code" or "close" (its closing line); in a
+    # table: "head" (its header line), "rule" or "row"
+    kind: str = ""
 
 
 def windows(body: str, max_words: int, overlap_words: int) -> list[str]:
     """The body cut at sentence (and line) boundaries into pieces of at most ``max_words`` words,
     each repeating up to ``overlap_words`` words of whole sentences from the one before. A code
     block cut in two is closed at the end of one piece and opened again at the start of the
-    next, so each piece reads as Markdown on its own (its code is never taken for prose)."""
+    next, and a table's header starts each piece that holds its rows, so each piece reads as
+    Markdown on its own (its code is never taken for prose, a row never lacks its columns)."""
     if word_count(body) <= max_words:
         return [body.strip()]
     units = _units(body, max_words)
@@ -153,13 +158,25 @@ def _overlap(units: list[_Unit], previous: list[int], overlap_words: int) -> lis
 
 def _units(body: str, max_words: int) -> list[_Unit]:
     """Sentences and lines with the separator that followed each; over-long ones cut by words.
-    A code line is never cut at a sentence end, and knows its block's opening line."""
+    A code line or table row is never cut at a sentence end, and knows its block's opening line
+    or its table's header."""
     units: list[_Unit] = []
     opener = ""  # the opening line of the code block being read
     for paragraph in _PARAGRAPH_BREAK.split(body.strip()):
         lines = [line for line in paragraph.split("\n") if line.strip()]
+        head = ""  # the header and rule lines of the table being read
         for line_number, line in enumerate(lines, start=1):
             end = "\n" if line_number < len(lines) else "\n\n"
+            following = lines[line_number] if line_number < len(lines) else ""
+            if not opener and "|" in line and _TABLE_RULE.match(following):
+                head = f"{line}\n{following}"
+                units.append(_Unit(line, len(line.split()), end, head, "head"))
+                continue
+            if head and "|" in line:
+                kind = "rule" if line == head.split("\n")[1] and units[-1].kind == "head" else "row"
+                units += [u._replace(fence=head, kind=kind) for u in _cut(line, max_words, end)]
+                continue
+            head = ""
             fence = _FENCE.match(line)
             if opener and fence and line.strip().startswith(_closing(opener)):
                 units.append(_Unit(line, len(line.split()), end, opener, "close"))
@@ -211,6 +228,9 @@ def _join(units: list[_Unit]) -> str:
     parts: list[str] = []
     if units and units[0].kind in ("code", "close"):  # it starts in a code block: open it
         parts += [units[0].fence, "\n"]
+    elif units and units[0].kind in ("rule", "row"):  # it starts in a table: its header first
+        parts += [units[0].fence if units[0].kind == "row" else units[0].fence.split("\n")[0]]
+        parts += ["\n"]
     for unit in units:
         parts += [unit.text, unit.separator]
     if units and units[-1].kind in ("open", "code"):  # it stops in a code block: close it

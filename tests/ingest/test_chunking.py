@@ -95,6 +95,26 @@ def test_a_code_block_cut_across_chunks_is_closed_and_reopened_in_each() -> None
     assert nodes[-1].text.endswith("Then check the output.")
 
 
+def test_a_table_cut_across_chunks_starts_each_chunk_with_its_header() -> None:
+    rows = "\n".join(
+        f"| Plan {i} | {i * 10} requests. Then a note on plan {i}. |" for i in range(20)
+    )
+    text = f"# T\n\nLimits by plan.\n\n| Plan | Limit |\n|---|---|\n{rows}\n\nAfter the table."
+    nodes = chunk(document(text), max_words=40, overlap_words=8)
+    with_rows = [n.text for n in nodes if "| Plan 1" in n.text or "| Plan 7" in n.text]
+    assert len(nodes) > 2 and with_rows
+    for node in nodes:
+        if "| Plan " in node.text and "requests" in node.text:
+            start = node.text.index("| Plan | Limit |\n|---|---|\n")
+            assert start < node.text.index("requests")
+    # a row is never cut at the ". " inside a cell
+    assert all(
+        f"| Plan {i} | {i * 10} requests. Then a note on plan {i}. |"
+        in "\n".join(n.text for n in nodes)
+        for i in range(20)
+    )
+
+
 def test_long_section_is_windowed_at_sentence_boundaries_with_overlap() -> None:
     sentences = [f"Sentence number {i} has exactly six words." for i in range(40)]
     nodes = chunk(document("# T\n\n" + " ".join(sentences)), max_words=50, overlap_words=14)
