@@ -1,8 +1,9 @@
 """Turning the body of a help-center HTML page into the Markdown-ish text that chunking reads.
 
 Headings h1-h4 become ``#`` lines, list items ``- `` or ``1. `` lines (nested lists indented),
-table rows ``a | b`` lines, ``<pre>`` a fenced block, and every other block a paragraph; blocks are
-separated by blank lines. Scripts, styles, navigation, headers and footers are dropped.
+table rows ``a | b`` lines (a header row ruled off), ``<pre>`` a fenced block, and every other
+block a paragraph; blocks are separated by blank lines. Scripts, styles, navigation, headers
+and footers are dropped.
 """
 
 from __future__ import annotations
@@ -125,11 +126,15 @@ def _sublists(element: Tag) -> list[Tag]:
 
 
 def _table(element: Tag) -> str:
+    """Rows as ``a | b`` lines; a first row of header cells (``th`` only) gets a Markdown rule
+    under it, so each later row can be read with its column names."""
     rows: list[str] = []
     for row in element.find_all("tr"):
         cells = [inline_text(cell) for cell in row.find_all(["td", "th"], recursive=False)]
         if any(cells):
             rows.append(" | ".join(cells))
+            if len(rows) == 1 and not row.find_all("td", recursive=False):
+                rows.append(" | ".join("---" for _ in cells))
     return "\n".join(rows)
 
 

@@ -225,7 +225,7 @@ def test_html_body_renders_as_markdown(tmp_path: Path) -> None:
         "### Email not received\n\n"
         "- Check spam\n- Wait\n  - five minutes\n\n"
         "#### Limits\n\n"
-        "Plan | Resets\nFree | 3"
+        "Plan | Resets\n--- | ---\nFree | 3"
     )
 
 
