@@ -1,9 +1,9 @@
 """Turning the body of a help-center HTML page into the Markdown-ish text that chunking reads.
 
 Headings h1-h4 become ``#`` lines, list items ``- `` or ``1. `` lines (nested lists indented),
-table rows ``a | b`` lines (a header row ruled off), ``<pre>`` a fenced block, and every other
-block a paragraph; blocks are separated by blank lines. Scripts, styles, navigation, headers
-and footers are dropped.
+table rows ``a | b`` lines (a header row ruled off), a definition list ``term: definition``
+lines, ``<pre>`` a fenced block, and every other block a paragraph; blocks are separated by
+blank lines. Scripts, styles, navigation, headers and footers are dropped.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ class _Renderer:
             self.block("\n".join(_list_lines(element, 0)))
         elif name == "table":
             self.block(escape_headings(_table(element)))
+        elif name == "dl":
+            self.block(escape_headings(_definitions(element)))
         elif name == "pre":
             code = element.get_text().strip("\n")
             self.block(f"```\n{code}\n```" if code.strip() else "")
@@ -123,6 +125,19 @@ def _sublists(element: Tag) -> list[Tag]:
         if isinstance(child, Tag) and child.name not in DROPPED:
             found.extend([child] if child.name in ("ul", "ol") else _sublists(child))
     return found
+
+
+def _definitions(element: Tag) -> str:
+    """A definition list as ``term: definition`` lines, one per definition."""
+    lines: list[str] = []
+    term = ""
+    for child in element.find_all(["dt", "dd"]):
+        text = inline_text(child)
+        if child.name == "dt":
+            term = text
+        elif text:
+            lines.append(f"{term}: {text}" if term else text)
+    return "\n".join(lines)
 
 
 def _table(element: Tag) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ingest.model import DOC_FIELDS, IngestIssue, ParseResult
 from ingest.sources import Limits
 from ingest.sources.articles import parse_html, parse_markdown
+from ingest.sources.html_render import parse_html_document, render_markdown
 
 FRONT = """---
 id: kb-1001
@@ -226,6 +227,17 @@ def test_html_body_renders_as_markdown(tmp_path: Path) -> None:
         "- Check spam\n- Wait\n  - five minutes\n\n"
         "#### Limits\n\n"
         "Plan | Resets\n--- | ---\nFree | 3"
+    )
+
+
+def test_an_html_definition_list_reads_term_by_definition() -> None:
+    page = parse_html_document(
+        "<p>Intro</p><dl><dt>Plan</dt><dd>Growth gives 120 requests a minute.</dd>"
+        "<dt>Seats</dt><dd>Up to 10.</dd><dd>More on request.</dd></dl><p>After</p>"
+    )
+    assert render_markdown(page) == (
+        "Intro\n\nPlan: Growth gives 120 requests a minute.\nSeats: Up to 10.\n"
+        "Seats: More on request.\n\nAfter"
     )
 
 
