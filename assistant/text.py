@@ -66,7 +66,9 @@ def _label(line: str) -> bool:
     return len(words) <= _LABEL_WORDS and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+TABLE_RULE = re.compile(  # a Markdown table's rule line under its header
+    r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$"
+)
 
 
 def _cells(line: str) -> list[str]:
@@ -87,7 +89,7 @@ def linear_tables(text: str) -> str:
     i = 0
     while i < len(lines):
         header = lines[i]
-        if "|" in header and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
+        if "|" in header and i + 1 < len(lines) and TABLE_RULE.match(lines[i + 1]):
             names = _cells(header)
             i += 2
             while i < len(lines) and "|" in lines[i] and lines[i].strip():

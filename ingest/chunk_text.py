@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from assistant.text import TABLE_RULE
+
 _HEADING = re.compile(r"^ {0,3}(#{1,4})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")  # keeps the indentation of the next line
 # a sentence ends at . ! or ? (maybe quoted) after a letter, so "1. Step" and "3.5" stay whole
@@ -168,7 +169,7 @@ def _units(body: str, max_words: int) -> list[_Unit]:
         for line_number, line in enumerate(lines, start=1):
             end = "\n" if line_number < len(lines) else "\n\n"
             following = lines[line_number] if line_number < len(lines) else ""
-            if not opener and "|" in line and _TABLE_RULE.match(following):
+            if not opener and "|" in line and TABLE_RULE.match(following):
                 head = f"{line}\n{following}"
                 units.append(_Unit(line, len(line.split()), end, head, "head"))
                 continue
