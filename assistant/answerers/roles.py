@@ -103,8 +103,13 @@ def _units(text: str) -> list[str]:
 
 def sentences_of(chunk: RetrievedChunk, role: str) -> list[str]:
     """The sentences of a passage that may be quoted (positions kept: a dropped one is "")."""
+    return quotable(chunk.text, role)
+
+
+def quotable(text: str, role: str) -> list[str]:
+    """``sentences_of`` a passage's text in the given role."""
     out = []
-    for sentence in _units(chunk.text):
+    for sentence in _units(text):
         if not sentence or is_link_only(sentence) or set(sentence) <= set("|-: "):
             out.append("")
         elif role in (RECORD, INTERNAL):

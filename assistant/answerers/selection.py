@@ -16,11 +16,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.answerers.confidence import stems
 from assistant.answerers.conflicts import claims, find_conflicts
 from assistant.answerers.leading import LeadRule, opening
-from assistant.answerers.roles import AGENT, EXCLUDED, INTERNAL, LEADS, role_of, sentences_of
+from assistant.answerers.roles import AGENT, EXCLUDED, INTERNAL, LEADS, quotable, role_of
 from assistant.retrieval import RetrievedChunk
 
 # (question, sentences) -> each sentence's similarity in meaning to the question (cosine)
@@ -263,17 +264,18 @@ class Selector:
             role = role_of(chunk)
             if role == EXCLUDED or ranks[chunk.doc_id] >= self.max_docs:
                 continue
-            sentences = sentences_of(chunk, role)
-            sentences = [
-                "" if (index, pos) in dropped else text for pos, text in enumerate(sentences)
-            ]
+            parsed, parsed_stems = _parsed(chunk.text, role)
+            sentences, sentence_stems = list(parsed), list(parsed_stems)
+            for at, pos in dropped:
+                if at == index and pos < len(sentences):
+                    sentences[pos], sentence_stems[pos] = "", frozenset()
             out.append(
                 _Source(
                     index,
                     ranks[chunk.doc_id],
                     role,
                     sentences,
-                    [frozenset(stems(s)) if s else frozenset() for s in sentences],
+                    sentence_stems,
                     chunk.score,
                     chunk.signals.get("dense", 0.0),
                 )
@@ -351,6 +353,15 @@ class Selector:
 
 
 _FOLLOWING = re.compile(r"\b(?:following|these|this command|as follows)\b", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str, role: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+    """A passage's quotable sentences and their stems. A passage is read several times for one
+    suggestion (its conflicts, the answer, the reply draft) and comes back question after
+    question, so the reading is kept (at most 4,096 passages)."""
+    sentences = tuple(quotable(text, role))
+    return sentences, tuple(frozenset(stems(s)) if s else frozenset() for s in sentences)
 
 
 def _announced(chosen: list[tuple[float, _Source, int]]) -> list[tuple[float, _Source, int]]:
