@@ -174,7 +174,7 @@ def _units(body: str, max_words: int) -> list[_Unit]:
                 units.append(_Unit(line, len(line.split()), end, head, "head"))
                 continue
             if head and "|" in line:
-                kind = "rule" if line == head.split("\n")[1] and units[-1].kind == "head" else "row"
+                kind = "rule" if units[-1].kind == "head" else "row"  # the line after the header
                 units += [u._replace(fence=head, kind=kind) for u in _cut(line, max_words, end)]
                 continue
             head = ""
