@@ -4,14 +4,16 @@ sentence picking weighs it with the words they share (``answerers.selection``).
 A knowledge base's sentences come back query after query, so their vectors are kept in a bounded
 least-recently-used cache (``size`` sentences, 1.5 kB each at 384 dimensions); only new sentences
 and the question are embedded, in one batch. A long sentence (a table row, a run-on list) is
-judged by its first ``max_chars`` characters, which bounds the time one question can take.
+judged by its first ``max_chars`` characters, which bounds the time one question can take. Given
+``query`` (the dense retriever's ``embed``, which remembers recent questions), the question's
+vector comes from there rather than being embedded a second time.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -19,8 +21,15 @@ from assistant.embedding import Embedder
 
 
 class SentenceSimilarity:
-    def __init__(self, embedder: Embedder, size: int = 20_000, max_chars: int = 300) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        size: int = 20_000,
+        max_chars: int = 300,
+        query: Callable[[str], Sequence[float]] | None = None,
+    ) -> None:
         self.embedder = embedder
+        self.query = query
         self.size = size
         self.max_chars = max_chars
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -30,10 +39,15 @@ class SentenceSimilarity:
         """The cosine similarity of each sentence to the question."""
         if not sentences:
             return []
-        texts = [text[: self.max_chars] for text in (question, *sentences)]
-        vectors = self._vectors(texts)
-        asked = vectors[texts[0]]
-        return [float(vectors[text] @ asked) for text in texts[1:]]
+        if self.query is not None:
+            texts = [text[: self.max_chars] for text in sentences]
+            vectors = self._vectors(texts)
+            asked = _unit(self.query(question))
+        else:
+            texts = [text[: self.max_chars] for text in (question, *sentences)]
+            vectors = self._vectors(texts)
+            asked = vectors[texts.pop(0)]
+        return [float(vectors[text] @ asked) for text in texts]
 
     def _vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         with self._lock:
@@ -43,11 +57,15 @@ class SentenceSimilarity:
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
-                array = np.asarray(vector, dtype=np.float32)
-                found[text] = array / (float(np.linalg.norm(array)) or 1.0)
+                found[text] = _unit(vector)
             with self._lock:
                 for text in missing:
                     self._cache[text] = found[text]
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
         return found
+
+
+def _unit(vector: Sequence[float]) -> np.ndarray:
+    array = np.asarray(vector, dtype=np.float32)
+    return array / (float(np.linalg.norm(array)) or 1.0)

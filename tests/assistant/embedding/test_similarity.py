@@ -49,3 +49,22 @@ def test_known_sentences_are_not_embedded_again_and_the_cache_is_bounded(
     similarity("who can delete invoices?", ["Only owners delete invoices."])
     assert len(similarity._cache) == 3  # the least recently used was let go
     assert similarity("anything", []) == []
+
+
+def test_a_given_query_vector_is_used_and_the_question_not_embedded_again(
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    counting = Counting(embedder)
+    asked: list[str] = []
+
+    def query(text: str) -> list[float]:
+        asked.append(text)
+        return embedder.embed_query(text)
+
+    reused = SentenceSimilarity(counting, query=query)
+    sentences = ["Refund the second charge.", "Open Payments."]
+    scores = reused("refund a duplicate charge", sentences)
+    assert asked == ["refund a duplicate charge"]
+    assert counting.embedded == sentences  # the sentences only
+    plain = SentenceSimilarity(embedder)("refund a duplicate charge", sentences)
+    assert all(abs(a - b) < 1e-5 for a, b in zip(scores, plain, strict=True))
