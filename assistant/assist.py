@@ -80,14 +80,14 @@ class Assistant:
         evidence = PlaybookMatcher.evidence(ranked) if ranked else None  # none: neutral
         match = None
         if self.playbooks is not None and ranked is not None:
-            match = self.playbooks.decide(ranked, audience, retrieved)
+            match = self.playbooks.decide(ranked, audience, query_text)
         context = AnswerContext(
             query_text,
             audience,
             tuple(request.history),
             request.ticket,
             playbook=evidence,
-            covered=self.playbooks is not None and self.playbooks.model.covers(match),
+            covered=self.playbooks is not None and self.playbooks.model.covers(evidence),
         )
         suggestion = self.answerer.answer(context, passages)
         if self.playbooks is not None and ranked is not None:

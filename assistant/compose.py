@@ -130,7 +130,9 @@ class Services:
 
     @cached_property
     def playbooks(self) -> PlaybookMatcher:
-        return PlaybookMatcher(self.dense, self.store.siblings)
+        # each "when to use" situation against the question, whose vector retrieval remembers
+        situations = SentenceSimilarity(self.embedder, size=2_000, query=self.dense.embed)
+        return PlaybookMatcher(self.dense, self.store.siblings, similarity=situations)
 
     @cached_property
     def assistant(self) -> Assistant:

@@ -10,9 +10,10 @@ recorded with whether the suggestion was correct (``evals.quality``: answered, r
 citation, enough facts), the playbook evidence (``PlaybookMatcher.evidence``) among them; a set
 without playbooks gets the others' mean there, as the model reads a missing feature. A
 scikit-learn logistic regression is fitted on standardised features and written as JSON
-(``assistant/answerers/answerability.v2.json`` by default); the abstention threshold is the one
-with the best mean abstention F1 over the sets' dev items. The playbook matcher's model is fitted
-on the annotated dev items and printed (``evals.fit_playbooks``; it lives in
+(``--version 1``: the model in use, ``answerability.v1.json``; ``--version 2``, the default:
+the candidate with the playbook features, ``answerability.v2.json``); the abstention threshold
+is the one with the best mean abstention F1 over the sets' dev items. The playbook matcher's
+model is fitted on the annotated dev items and printed (``evals.fit_playbooks``; it lives in
 ``answerers.playbooks.PLAYBOOK_MODEL``).
 """
 
@@ -30,6 +31,8 @@ from sklearn.linear_model import LogisticRegression
 from assistant.answerers.answerability import (
     CANDIDATE_FILE,
     FEATURES,
+    MODEL_FILE,
+    V1_FEATURES,
     AnswerabilityModel,
     features,
 )
@@ -88,7 +91,7 @@ def rows_of(job: EvalJob) -> list[Row]:
         ranked = matcher.scores(result.query, audience)
         candidates = tuple(
             Candidate(doc_id, evidence, _kinds(matcher, result, doc_id, audience))
-            for doc_id, evidence in matcher.candidates(ranked, result.retrieved)
+            for doc_id, evidence in matcher.candidates(ranked, result.query)
         )
         evidence = PlaybookMatcher.evidence(ranked) if ranked else None
         rows.append(
@@ -112,14 +115,16 @@ def _kinds(
     return tuple(a.kind for a in with_actions(result.suggestion, forced).next_actions)
 
 
-def fit(rows: Sequence[Row], c: float = 1.0) -> AnswerabilityModel:
-    """Answerability (label: the item is answerable) on standardised features, then Platt
-    scaling of its score against correctness (label: the suggestion was right), each set
-    weighted equally."""
-    x = np.array([[r.values.get(f, np.nan) for f in FEATURES] for r in rows])
+def fit(
+    rows: Sequence[Row], c: float = 1.0, names: tuple[str, ...] = FEATURES
+) -> AnswerabilityModel:
+    """Answerability (label: the item is answerable) on the standardised features ``names``,
+    then Platt scaling of its score against correctness (label: the suggestion was right), each
+    set weighted equally."""
+    x = np.array([[r.values.get(f, np.nan) for f in names] for r in rows])
     given = ~np.isnan(x)
     fill = np.array(
-        [x[given[:, j], j].mean() if given[:, j].any() else 0.0 for j in range(len(FEATURES))]
+        [x[given[:, j], j].mean() if given[:, j].any() else 0.0 for j in range(len(names))]
     )
     x = np.where(given, x, fill)  # a missing feature is its mean, as the model reads it
     mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -140,6 +145,7 @@ def fit(rows: Sequence[Row], c: float = 1.0) -> AnswerabilityModel:
         tuple(round(float(v), 6) for v in scale),
         threshold=0.5,
         platt=(round(float(platt.coef_[0][0]), 6), round(float(platt.intercept_[0]), 6)),
+        features=names,
     )
 
 
@@ -150,7 +156,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--kb", type=Path, nargs="*", default=[])
     parser.add_argument("--dataset", type=Path)
     parser.add_argument("--unanswerable-from", type=Path)
-    parser.add_argument("--out", type=Path, default=CANDIDATE_FILE)
+    parser.add_argument(
+        "--version",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="1: the model in use (answerability.v1.json); 2: with the playbook features",
+    )
+    parser.add_argument("--out", type=Path, help="default: the version's model file")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     args = parser.parse_args(argv)
     settings = Settings(data_dir=args.data_dir)
@@ -160,7 +173,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.dataset:
         jobs.append(beir_job(settings, args.dataset, unanswerable_from=args.unanswerable_from))
     rows = [row for job in jobs for row in rows_of(job)]
-    fitted = fit(rows, args.c)
+    names = V1_FEATURES if args.version == 1 else FEATURES
+    out = args.out or (MODEL_FILE if args.version == 1 else CANDIDATE_FILE)
+    fitted = fit(rows, args.c, names)
     probabilities = [fitted.probability(r.values) for r in rows]
     groups = {
         name: [(r.item, p) for r, p in zip(rows, probabilities, strict=True) if r.dataset == name]
@@ -173,8 +188,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     threshold = round(choose_shared_threshold(groups), 4)
     model = replace(fitted, threshold=threshold, meta=meta)
-    args.out.write_text(json.dumps(model.to_dict(), indent=2) + "\n")
-    print(json.dumps({"model": str(args.out), **model.to_dict()}, indent=2))
+    out.write_text(json.dumps(model.to_dict(), indent=2) + "\n")
+    print(json.dumps({"model": str(out), **model.to_dict()}, indent=2))
     playbook_rows = [r.playbooks for r in rows if r.item.playbook is not None]
     if playbook_rows:
         matcher = fit_playbooks.fit(playbook_rows)

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from assistant.answerers.playbooks import PlaybookModel
+from assistant.answerers.playbooks import Evidence, PlaybookModel
 from evals.answer_metrics import next_actions_correct
 from evals.gold import GoldItem
 
-Evidence = tuple[float, float, float]
 THRESHOLDS = tuple(round(0.1 + 0.01 * n, 2) for n in range(71))  # 0.10 .. 0.80
 MAX_WRONG_PLAYBOOK = 0.05
 PLATEAU = 3  # grid steps each side: +-0.03
@@ -47,10 +46,8 @@ def fit(rows: Sequence[PlaybookRow], c: float = 1.0) -> PlaybookModel:
     if len(set(y)) < 2:
         raise ValueError("the annotated dev items need both right and wrong playbook candidates")
     model = LogisticRegression(C=c, max_iter=1000).fit(np.array(x), y)
-    weights = tuple(round(float(w), 4) for w in model.coef_[0])
-    fitted = PlaybookModel(
-        (weights[0], weights[1], weights[2]), round(float(model.intercept_[0]), 4), 0.5
-    )
+    w = [round(float(v), 4) for v in model.coef_[0]]
+    fitted = PlaybookModel((w[0], w[1], w[2]), round(float(model.intercept_[0]), 4), 0.5)
     return PlaybookModel(fitted.weights, fitted.intercept, threshold(scored, fitted)[0])
 
 

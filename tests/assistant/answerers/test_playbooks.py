@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from assistant.answerers.playbooks import (
     PLAYBOOK_MODEL,
     PlaybookMatcher,
+    Similarity,
     playbook_types,
     with_actions,
 )
@@ -17,7 +19,9 @@ from assistant.types import Audience
 TIER1 = Audience.agent("tier1")
 
 
-def pb_chunk(doc: str, section: str, dense: float = 0.0, actions: object = None) -> RetrievedChunk:
+def pb_chunk(
+    doc: str, section: str, dense: float = 0.0, actions: object = None, text: str = ""
+) -> RetrievedChunk:
     meta: dict[str, object] = {
         "source_type": "playbook",
         "section": f"{doc} > {section}",
@@ -26,7 +30,9 @@ def pb_chunk(doc: str, section: str, dense: float = 0.0, actions: object = None)
     }
     if actions is not None:
         meta["actions"] = json.dumps(actions)
-    return RetrievedChunk(f"{doc}:{section}", doc, section, meta, dense, signals={"dense": dense})
+    return RetrievedChunk(
+        f"{doc}:{section}", doc, text or section, meta, dense, signals={"dense": dense}
+    )
 
 
 STEPS = {
@@ -48,9 +54,11 @@ class Search:
         return self.chunks
 
 
-def matcher(*chunks: RetrievedChunk) -> tuple[PlaybookMatcher, Search]:
+def matcher(
+    *chunks: RetrievedChunk, similarity: Similarity | None = None
+) -> tuple[PlaybookMatcher, Search]:
     search = Search(list(chunks))
-    found = PlaybookMatcher(search, lambda doc, audience: STEPS.get(doc, []))
+    found = PlaybookMatcher(search, lambda doc, audience: STEPS.get(doc, []), similarity=similarity)
     return found, search
 
 
@@ -87,33 +95,44 @@ def test_a_weak_or_tied_match_the_retrieval_does_not_back_suggests_no_playbook()
     assert tied.match("q", TIER1) is None
 
 
-def retrieved(*docs: str) -> list[RetrievedChunk]:
-    """The question's own retrieval, best first (one chunk per document)."""
-    return [RetrievedChunk(f"{d}#0", d, "s", {"source_type": "article"}, 0.5) for d in docs]
-
-
-def test_the_questions_own_retrieval_decides_between_near_tied_playbooks() -> None:
+def test_a_question_that_reports_a_problem_gets_the_playbook_a_question_on_its_topic_not() -> None:
     found, _ = matcher(
-        pb_chunk("pb-dup", "When to use", 0.45), pb_chunk("pb-x", "When to use", 0.40)
+        pb_chunk("pb-dup", "When to use", 0.50), pb_chunk("pb-x", "When to use", 0.40)
     )
-    assert found.match("q", TIER1) is None  # close to both: neither on similarity alone
-    first = found.match("q", TIER1, retrieved("pb-dup", "kb-1"))
-    assert first is not None and first.doc_id == "pb-dup"
-    other = found.match("q", TIER1, retrieved("kb-1", "pb-x"))
-    assert other is not None and other.doc_id == "pb-x"
-    assert not found.match("q", TIER1, retrieved(*[f"kb-{n}" for n in range(6)], "pb-dup"))
+    asked = found.match("how do refunds of duplicate payments work?", TIER1)
+    assert asked is None  # on the topic, but asks how something works
+    reported = found.match("customer was charged twice and the refund failed", TIER1)
+    assert reported is not None and reported.doc_id == "pb-dup"
+
+
+def test_the_closest_situation_of_a_when_to_use_counts() -> None:
+    text = "- A customer was charged twice for one invoice\n- A payer disputes a charge"
+    seen: list[str] = []
+
+    def similarity(question: str, texts: Sequence[str]) -> list[float]:
+        seen.extend(texts)
+        return [0.80 if "charged twice" in t else 0.20 for t in texts]
+
+    chunk = pb_chunk("pb-dup", "When to use", 0.40, text=text)
+    with_situations, _ = matcher(chunk, similarity=similarity)
+    assert with_situations.scores("charged twice", TIER1) == [("pb-dup", 0.80)]
+    assert seen == [
+        "pb-dup: A customer was charged twice for one invoice",
+        "pb-dup: A payer disputes a charge",
+    ]
+    section_only, _ = matcher(chunk)
+    assert section_only.scores("charged twice", TIER1) == [("pb-dup", 0.40)]
 
 
 def test_only_a_clear_similarity_match_says_the_question_is_covered() -> None:
     clear, _ = matcher(
         pb_chunk("pb-dup", "When to use", 0.70), pb_chunk("pb-x", "When to use", 0.40)
     )
-    assert PLAYBOOK_MODEL.covers(clear.match("q", TIER1))
+    assert PLAYBOOK_MODEL.covers(PlaybookMatcher.evidence(clear.scores("q", TIER1)))
     near, _ = matcher(
         pb_chunk("pb-dup", "When to use", 0.45), pb_chunk("pb-x", "When to use", 0.40)
     )
-    carried = near.match("q", TIER1, retrieved("pb-dup"))
-    assert carried is not None and not PLAYBOOK_MODEL.covers(carried)
+    assert not PLAYBOOK_MODEL.covers(PlaybookMatcher.evidence(near.scores("q", TIER1)))
     assert not PLAYBOOK_MODEL.covers(None)
 
 
@@ -186,6 +205,6 @@ def test_the_evidence_is_the_best_score_and_its_lead_whatever_the_threshold() ->
     )
     ranked = found.scores("charged twice", TIER1)
     assert PlaybookMatcher.evidence(ranked) == (0.4, 0.09)
-    assert found.decide(ranked, TIER1) is None
+    assert found.decide(ranked, TIER1, "charged twice") is None
     assert PlaybookMatcher.evidence(ranked[:1]) == (0.4, 0.4)  # a lone playbook leads by all
     assert PlaybookMatcher.evidence([]) == (0.0, 0.0)
