@@ -111,7 +111,7 @@ def _kinds(
 ) -> tuple[str, ...]:
     """The action kinds the suggestion would carry were ``doc_id`` the matched playbook."""
     chunks = tuple(c for c in matcher.siblings(doc_id, audience) if c.metadata.get("actions"))
-    forced = PlaybookMatch(doc_id, 1.0, 0.0, 1.0, chunks)
+    forced = PlaybookMatch(doc_id, 1.0, 1.0, chunks)
     return tuple(a.kind for a in with_actions(result.suggestion, forced).next_actions)
 
 

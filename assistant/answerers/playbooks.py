@@ -97,8 +97,7 @@ def playbook_types() -> tuple[str, ...]:
 @dataclass(frozen=True)
 class PlaybookMatch:
     doc_id: str
-    score: float  # dense similarity of the question to its "when to use"
-    runner_up: float  # the best other candidate's, 0 when there is none
+    score: float  # similarity of the question to its "when to use" (its closest situation)
     probability: float = 1.0  # the model's, that it is the playbook to follow
     actions: tuple[RetrievedChunk, ...] = ()  # its chunks that carry actions, in order
 
@@ -131,9 +130,10 @@ class PlaybookMatcher:
                 continue
             score = chunk.signals.get("dense", chunk.score)
             best[chunk.doc_id] = max(score, best.get(chunk.doc_id, score))
-            situations += [
-                (chunk.doc_id, f"{chunk.title}: {b}") for b in _BULLET.findall(chunk.text)
-            ]
+            if self.similarity is not None:
+                situations += [
+                    (chunk.doc_id, f"{chunk.title}: {b}") for b in _BULLET.findall(chunk.text)
+                ]
         if self.similarity is not None and situations:
             similar = self.similarity(question, [text for _, text in situations])
             for (doc_id, _), score in zip(situations, similar, strict=True):
@@ -172,17 +172,11 @@ class PlaybookMatcher:
         ]
         if not scored:
             return None
-        probability, doc_id, (score, lead, _) = max(scored, key=lambda row: row[0])
+        probability, doc_id, (score, _, _) = max(scored, key=lambda row: row[0])
         if probability < self.model.threshold:
             return None
         chunks = [c for c in self.siblings(doc_id, audience) if c.metadata.get("actions")]
-        return PlaybookMatch(
-            doc_id,
-            round(score, 4),
-            round(score - lead, 4),
-            round(probability, 4),
-            tuple(chunks),
-        )
+        return PlaybookMatch(doc_id, round(score, 4), round(probability, 4), tuple(chunks))
 
 
 def with_actions(suggestion: Suggestion, match: PlaybookMatch | None) -> Suggestion:
