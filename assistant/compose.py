@@ -112,7 +112,9 @@ class Services:
     def extractive(self) -> ExtractiveAnswerer:
         return ExtractiveAnswerer(
             self.answerability,
-            selector=Selector.with_meaning(SentenceSimilarity(self.embedder))
+            selector=Selector.with_meaning(
+                SentenceSimilarity(self.embedder, query=self.dense.embed)
+            )
             if self.settings.sentence_meaning
             else Selector(),
             staleness=Staleness(self.settings.stale_ticket_days),
