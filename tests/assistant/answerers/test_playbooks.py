@@ -84,7 +84,7 @@ def test_a_step_chunk_does_not_count_as_when_to_use() -> None:
     assert found.match("refund the duplicate", TIER1) is None
 
 
-def test_a_weak_or_tied_match_the_retrieval_does_not_back_suggests_no_playbook() -> None:
+def test_a_weak_or_tied_match_suggests_no_playbook() -> None:
     weak, _ = matcher(
         pb_chunk("pb-dup", "When to use", 0.30), pb_chunk("pb-x", "When to use", 0.28)
     )
