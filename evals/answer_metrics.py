@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypedDict
 
+from assistant.answerers.reply import ReplyTemplate
 from ingest.sources.registry import flags_of
 
 __all__ = [
@@ -224,6 +225,16 @@ class ReliabilityBin(TypedDict):
     count: int
     confidence: float
     accuracy: float
+
+
+def draft_body(draft: str, template: ReplyTemplate | None = None) -> str:
+    """What a reply draft tells the customer: the draft without the template's opening and
+    closing and without its "More details:" line of links (scored against the reference)."""
+    frame = template or ReplyTemplate()
+    text = draft.strip()
+    text = text.removeprefix(frame.opening.strip()).removesuffix(frame.closing.strip())
+    kept = [p for p in text.split("\n\n") if p.strip() and not p.startswith("More details: ")]
+    return "\n\n".join(p.strip() for p in kept)
 
 
 def _bin_of(confidence: float, bins: int) -> int:

@@ -31,6 +31,7 @@ from evals.metrics import (
     rouge_l,
     token_f1,
 )
+from evals.answer_metrics import draft_body
 from evals.quality import item_problems, observe, quality_metrics
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class Prediction:
     action_playbooks: list[str] = field(default_factory=list)
     unsafe_draft: list[str] = field(default_factory=list)  # sentences from internal/stale text
     answerability: float | None = None  # the classifier's estimate, abstentions included
+    draft: str = ""  # the reply draft
 
     @property
     def estimate(self) -> float:
@@ -194,6 +196,11 @@ def answer_metrics(items: Sequence[GoldItem], predictions: Sequence[Prediction])
         "token_f1": mean(token_f1(scored_answer(p), i.answer) for i, p in with_reference),
         "rouge_l": mean(rouge_l(scored_answer(p), i.answer) for i, p in with_reference),
         "answer_items": len(with_reference),
+        # what the customer would read: the reply draft's body against the reference answer
+        "draft_token_f1": mean(
+            token_f1("" if p.abstained else draft_body(p.draft), i.answer)
+            for i, p in with_reference
+        ),
         # answerable items only, like token_f1: citing anything for an unanswerable question is
         # an abstention failure, scored under "abstention"
         "citation_precision": mean(
@@ -255,6 +262,7 @@ def predict(assistant: Suggester, item: GoldItem) -> Prediction:
         action_playbooks=seen.action_playbooks,
         unsafe_draft=seen.unsafe_draft,
         answerability=s.answerability,
+        draft=s.reply_draft,
     )
 
 

@@ -72,7 +72,7 @@ class ExtractiveAnswerer:
             answer=" ".join(sentences),
             citations=citations,
             next_actions=actions,
-            reply_draft=self.reply.draft(context.question, passages, choice.dropped),
+            reply_draft=self.reply.draft(context.question, passages, choice.dropped, picks),
             confidence=confidence,
             answerability=confidence,
             answerer=self.name,

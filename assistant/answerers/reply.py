@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.answerers.common import is_public
 from assistant.answerers.roles import AGENT, role_of
-from assistant.answerers.selection import Selector
+from assistant.answerers.selection import Pick, Selector
 from assistant.formatting import to_plain
 from assistant.retrieval import RetrievedChunk
 
@@ -50,10 +50,19 @@ class ReplyWriter:
         question: str,
         passages: Sequence[RetrievedChunk],
         dropped: Collection[tuple[int, int]] = (),
+        answer: Sequence[Pick] | None = None,
     ) -> str:
         """The draft for ``question`` from the sendable ``passages``; "" when none is usable.
-        ``dropped`` (passage, position) pairs are sentences that must not be used."""
+        ``dropped`` (passage, position) pairs are sentences that must not be used.
+
+        Given the ``answer``'s sentences, only the sendable passages of the documents it cites
+        are drawn on, when there are any: a document the answer passed over that happens to
+        share the question's words ("stop" in "reminders stop" for "the sync stopped") would
+        make a draft about something else."""
         keep = [n for n, chunk in enumerate(passages) if sendable(chunk)]
+        if answer is not None:
+            cited = {passages[p.passage].doc_id for p in answer}
+            keep = [n for n in keep if passages[n].doc_id in cited] or keep
         if not keep:
             return ""
         local = {old: new for new, old in enumerate(keep)}

@@ -6,10 +6,12 @@ import random
 
 import pytest
 
+from assistant.answerers.reply import ReplyTemplate
 from evals.answer_metrics import (
     Passage,
     agent_facing_first,
     citation_order,
+    draft_body,
     expected_calibration_error,
     fact_recall,
     fact_tokens,
@@ -181,3 +183,19 @@ def test_bins_agree_with_sklearn_calibration_curve() -> None:
     )
     assert [b["accuracy"] for b in ours] == pytest.approx(list(accuracy))
     assert [b["confidence"] for b in ours] == pytest.approx(list(confidence))
+
+
+# --------------------------------------------------------------------------- reply drafts
+
+
+def test_draft_body_keeps_what_the_customer_is_told() -> None:
+    draft = (
+        "Hi,\n\nThanks for reaching out.\n\nReset links are valid for 60 minutes.\n\n"
+        "More details: https://help.example/kb-1\n\nLet me know if anything is unclear.\n\n"
+        "Best regards,"
+    )
+    assert draft_body(draft) == "Reset links are valid for 60 minutes."
+    assert draft_body("") == ""
+    # a draft from another template keeps its own frame unless that template is given
+    frame = ReplyTemplate(opening="Hello!", closing="Cheers,")
+    assert draft_body("Hello!\n\nUse the sync log.\n\nCheers,", frame) == "Use the sync log."

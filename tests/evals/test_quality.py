@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from assistant.answerers.reply import ReplyTemplate
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import Citation, NextAction, Suggestion
 from evals.gold import GoldItem
@@ -17,7 +18,7 @@ from evals.quality import (
     quality_metrics,
     summary_lines,
 )
-from evals.runner import Prediction
+from evals.runner import Prediction, answer_metrics
 
 TODAY = date(2026, 11, 22)
 
@@ -220,3 +221,20 @@ def test_summary_lines_for_the_cli() -> None:
     assert "in_domain_abstention_f1 n/a" in lines[1] and "ece 0.337" in lines[1]  # 0.3375 in binary
     assert lines[1].endswith("unsafe_reply_drafts 1")
     assert summary_lines({"answer_quality": {}}) == []
+
+
+def test_answer_metrics_score_the_reply_drafts_body_against_the_reference() -> None:
+    item = GoldItem(
+        id="r",
+        question="How long is a reset link valid?",
+        relevant={"kb-1": 2},
+        answer="Reset links are valid for 60 minutes.",
+    )
+    framed = ReplyTemplate().render(["Reset links are valid for 60 minutes."], [])
+    other = ReplyTemplate().render(["Voided invoices stop syncing."], ["https://help.example/kb-2"])
+    # the body matches the reference word for word: 1.0; the greeting is not scored
+    assert answer_metrics([item], [prediction("r", draft=framed)])["draft_token_f1"] == 1.0
+    # no word in common: 0; an abstention sends nothing: 0
+    assert answer_metrics([item], [prediction("r", draft=other)])["draft_token_f1"] == 0.0
+    abstained = prediction("r", abstained=True, draft=framed)
+    assert answer_metrics([item], [abstained])["draft_token_f1"] == 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.answerers.reply import ReplyWriter
+from assistant.answerers.selection import Pick
 from assistant.retrieval import RetrievedChunk
 
 
@@ -45,3 +46,28 @@ def test_internal_stale_and_conflicting_content_never_reaches_the_draft() -> Non
 def test_no_sendable_passage_gives_no_draft() -> None:
     ticket = passage("ticket-1", "Reset links expire after 60 minutes.", source_type="ticket")
     assert ReplyWriter().draft("reset links", [INTERNAL, STALE, ticket]) == ""
+
+
+def test_the_draft_draws_on_the_documents_the_answer_cites() -> None:
+    # The void article shares more of the ticket's words ("stop", "invoices", "QuickBooks"), but
+    # the answer is about the sync log: the draft must not be about voiding invoices.
+    opened = "Open Integrations > QuickBooks > Sync log and filter by the invoice number."
+    sync = passage("kb-sync", opened)
+    void = passage(
+        "kb-void",
+        "Reminders stop right away. Voided invoices stop syncing to QuickBooks as well.",
+    )
+    question = "QuickBooks sync stopped and invoices are missing"
+    answer = [Pick(0, 0, opened)]
+    cited = ReplyWriter().draft(question, [sync, void], answer=answer)
+    assert "Sync log" in cited and "Reminders" not in cited
+    assert "https://help.example/kb-void" not in cited
+    # Without the answer's citations to go by, the shared words decide.
+    assert "Reminders" in ReplyWriter().draft(question, [sync, void])
+
+
+def test_an_answer_citing_nothing_sendable_leaves_the_draft_to_the_sendable_passages() -> None:
+    ticket = passage("ticket-1", "Reset links expire after 60 minutes.", source_type="ticket")
+    answer = [Pick(0, 0, "Reset links expire after 60 minutes.")]
+    draft = ReplyWriter().draft("How long are reset links valid?", [ticket, PUBLIC], answer=answer)
+    assert "valid for 60 minutes" in draft and "ticket" not in draft
