@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.assist import Suggester, standalone_query
 from assistant.retrieval import Query, Retriever
 from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
+from evals.answer_metrics import draft_body
 from evals.gold import GoldItem
 from evals.metrics import (
     abstention_scores,
@@ -31,7 +32,6 @@ from evals.metrics import (
     rouge_l,
     token_f1,
 )
-from evals.answer_metrics import draft_body
 from evals.quality import item_problems, observe, quality_metrics
 
 if TYPE_CHECKING:
