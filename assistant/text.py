@@ -33,13 +33,25 @@ def unwrap(text: str) -> str:
     out: list[str] = []
     for line in text.split("\n"):
         previous = out[-1] if out else ""
-        if _continues(previous, line):
+        if _alternative(previous, line):  # "- on the web, or" / "- by email": one sentence
+            out[-1] = f"{previous.rstrip()} {_LIST_MARK.sub('', line).strip()}"
+        elif _continues(previous, line):
             head, rest = previous.rstrip(), line.strip()
             hyphen = head.endswith("-") and head[-2:-1].isalpha() and rest[:1].islower()
             out[-1] = head + ("" if hyphen or rest[:1] in ",.;:!?)" else " ") + rest
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _alternative(previous: str, line: str) -> bool:
+    """A list item that ends in "or" / "and" goes on into the next item (a choice of two, one
+    sentence), so that neither reads as a sentence cut short."""
+    words = previous.split()
+    return (
+        bool(words and _LIST_MARK.match(previous) and _LIST_MARK.match(line))
+        and words[-1].lower() in ("or", "and")
+    )
 
 
 def _continues(previous: str, line: str) -> bool:

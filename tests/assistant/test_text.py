@@ -51,6 +51,22 @@ def test_headings_labels_and_markdown_blocks_stay_apart() -> None:
     ]
 
 
+def test_list_items_joined_by_or_read_as_one_sentence() -> None:
+    text = (
+        "If you cannot update the app right now:\n\n"
+        "- Upload receipts on the web at **Expenses > Upload receipt**, or\n"
+        "- Email the receipt to your expenses inbox.\n"
+        "- Restart the phone.\n"
+    )
+    sentences = split_sentences(unwrap(text))
+    assert (
+        "Upload receipts on the web at **Expenses > Upload receipt**, or Email the receipt to your "
+        "expenses inbox." in sentences
+    )
+    assert "Restart the phone." in sentences  # an item not announced by "or" stays its own
+    assert not any(s.endswith(", or") for s in sentences)
+
+
 def test_a_table_reads_row_by_row_with_its_headers() -> None:
     text = "| Plan | Requests per minute |\n|---|---|\n| Growth | 120 |\n| Starter |  |\n\nAfter."
     assert linear_tables(text).split("\n") == [
