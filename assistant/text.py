@@ -48,10 +48,9 @@ def _alternative(previous: str, line: str) -> bool:
     """A list item that ends in "or" / "and" goes on into the next item (a choice of two, one
     sentence), so that neither reads as a sentence cut short."""
     words = previous.split()
-    return (
-        bool(words and _LIST_MARK.match(previous) and _LIST_MARK.match(line))
-        and words[-1].lower() in ("or", "and")
-    )
+    return bool(words and _LIST_MARK.match(previous) and _LIST_MARK.match(line)) and words[
+        -1
+    ].lower() in ("or", "and")
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -145,3 +144,17 @@ def is_link_only(sentence: str) -> bool:
         return False
     rest = re.findall(r"[a-z0-9]+", _LINK.sub(" ", sentence).lower())
     return all(word in _REFERENCE_WORDS for word in rest)
+
+
+# "This article explains how to ...": a sentence about the page, not about the product
+_ABOUT_THE_PAGE = re.compile(
+    r"^(?:this|the following) (?:article|page|guide|section|document|chapter|topic)s? "
+    r"(?:explains?|describes?|shows?|walks|lists?|covers?|is about|tells?|helps?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_about_the_page(sentence: str) -> bool:
+    """A sentence that introduces the page it is on ("This article explains how to connect
+    Xero."): an answer quoting it would speak of an article the agent is not reading."""
+    return bool(_ABOUT_THE_PAGE.match(sentence.strip()))

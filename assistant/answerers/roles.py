@@ -18,7 +18,13 @@ import re
 
 from assistant.answerers.confidence import stems
 from assistant.retrieval import RetrievedChunk
-from assistant.text import is_link_only, linear_tables, split_sentences, unwrap
+from assistant.text import (
+    is_about_the_page,
+    is_link_only,
+    linear_tables,
+    split_sentences,
+    unwrap,
+)
 from ingest.sources.playbooks import WHEN_TO_USE
 from ingest.sources.registry import flags_of
 
@@ -110,7 +116,12 @@ def quotable(text: str, role: str) -> list[str]:
     """``sentences_of`` a passage's text in the given role."""
     out = []
     for sentence in _units(text):
-        if not sentence or is_link_only(sentence) or set(sentence) <= set("|-: "):
+        if (
+            not sentence
+            or is_link_only(sentence)
+            or is_about_the_page(sentence)
+            or set(sentence) <= set("|-: ")
+        ):
             out.append("")
         elif role in (RECORD, INTERNAL):
             out.append(general_part(sentence))

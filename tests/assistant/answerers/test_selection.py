@@ -79,6 +79,21 @@ def test_the_agent_facing_source_leads_and_the_customers_words_never_appear() ->
     assert not any(t.startswith("See [") for t in texts)  # link-only sentences are skipped
 
 
+def test_a_sentence_introducing_its_page_is_not_quoted() -> None:
+    intro = chunk(
+        "kb-9",
+        "The Xero integration sends your invoices to Xero. This article explains how to connect "
+        "Xero and what to do when the sync stops. Go to Apps > Xero and click Connect to Xero.",
+    )
+    assert sentences_of(intro, role_of(intro)) == [
+        "The Xero integration sends your invoices to Xero.",
+        "",
+        "Go to Apps > Xero and click Connect to Xero.",
+    ]
+    texts = [p.text for p in Selector().choose("How do I connect Xero?", [intro]).picks]
+    assert texts and not any("This article" in t for t in texts)
+
+
 def test_internal_notes_never_open_an_answer() -> None:
     picks = Selector().choose("reset link expiry minutes", [NOTES, ARTICLE]).picks
     assert picks and picks[0].passage == 1
