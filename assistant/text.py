@@ -158,3 +158,57 @@ def is_about_the_page(sentence: str) -> bool:
     """A sentence that introduces the page it is on ("This article explains how to connect
     Xero."): an answer quoting it would speak of an article the agent is not reading."""
     return bool(_ABOUT_THE_PAGE.match(sentence.strip()))
+
+
+_ITEM = re.compile(r"^(\s*)((?:[-*•+]|\d+[.)])\s+)(.*\S)\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)[\s#]*$")
+_FENCE = re.compile(r"^\s{0,3}(?:`{3,}|~{3,})")
+_CLOSERS = "*_`\"')]"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _lead_of(lines: list[str], at: int, heading: str) -> str:
+    """What introduces the list item on line ``at``: the nearest line above it, less indented,
+    that ends in ":" (an item or not), or the heading above the list; "" for a list that follows
+    a paragraph of its own."""
+    indent = _indent(lines[at])
+    for line in reversed(lines[:at]):
+        if not line.strip() or (_indent(line) >= indent and _ITEM.match(line)):
+            continue  # a blank line, or an earlier item of the same list
+        if _indent(line) > indent:
+            continue  # a wrapped line of an earlier item
+        title = _HEADING.match(line)
+        if title:
+            return title.group(1).strip()
+        item = _ITEM.match(line)
+        text = (item.group(3) if item else line).strip()
+        return text[:-1].rstrip() if text.endswith(":") else ""
+    return heading
+
+
+def label_fragments(text: str, heading: str = "") -> str:
+    """List items that are not sentences, prefixed with what introduces their list, so that each
+    reads on its own: "- Monthly plan charges" under "## What is not covered" becomes "- What is
+    not covered: Monthly plan charges". ``heading``: the heading of the text's section, for a
+    list the text opens with. An item that ends a sentence (".", "!", "?") or announces a list of
+    its own (":") is left as it is, and so is everything in a fenced code block."""
+    lines = text.split("\n")
+    out: list[str] = []
+    fenced = False
+    for n, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        item = None if fenced else _ITEM.match(line)
+        body = item.group(3) if item else ""
+        joined = n > 0 and _alternative(lines[n - 1], line)  # read on from the item before
+        if item and not joined and not body.rstrip(_CLOSERS).endswith((".", "!", "?", ":")):
+            lead = _lead_of(lines, n, heading).strip("*_ ")
+            if lead and not body.startswith(lead):
+                ended = body.rstrip(",;") if body.endswith((",", ";")) else body
+                ended += "" if ended.rstrip(_CLOSERS).endswith((".", "!", "?")) else "."
+                line = f"{item.group(1)}{item.group(2)}{lead}: {ended}"
+        out.append(line)
+    return "\n".join(out)

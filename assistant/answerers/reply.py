@@ -75,7 +75,7 @@ class ReplyWriter:
         """The draft of ``sentences``, each with the sendable passages it comes from (already
         checked by the caller): plain text in the template, with the passages' addresses; ""
         when no sentence is left. The greeting and closing are the template's, never free text."""
-        body = [line for line in (_plain(text) for text, _ in sentences) if line]
+        body = _merged([line for line in (_plain(text) for text, _ in sentences) if line])
         if not body:
             return ""
         links: list[str] = []
@@ -88,4 +88,20 @@ class ReplyWriter:
 
 
 def _plain(sentence: str) -> str:
-    return " ".join(to_plain(sentence).split())
+    line = " ".join(to_plain(sentence).split())
+    return line if not line or line.endswith((".", "!", "?", ":")) else line + "."
+
+
+def _merged(lines: list[str]) -> list[str]:
+    """Sentences that open with the same lead-in of three words or more ("What is not covered:
+    Monthly plan charges.", "What is not covered: Enterprise subscriptions.") said once, their
+    items joined: "What is not covered: Monthly plan charges; Enterprise subscriptions." """
+    out: list[str] = []
+    for line in lines:
+        lead, sep, rest = line.partition(": ")
+        previous = out[-1] if out else ""
+        if sep and len(lead.split()) >= 3 and previous.startswith(lead + ": "):
+            out[-1] = previous.rstrip(".") + "; " + rest
+        else:
+            out.append(line)
+    return out

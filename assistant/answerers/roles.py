@@ -21,6 +21,7 @@ from assistant.retrieval import RetrievedChunk
 from assistant.text import (
     is_about_the_page,
     is_link_only,
+    label_fragments,
     linear_tables,
     split_sentences,
     unwrap,
@@ -109,7 +110,15 @@ def _units(text: str) -> list[str]:
 
 def sentences_of(chunk: RetrievedChunk, role: str) -> list[str]:
     """The sentences of a passage that may be quoted (positions kept: a dropped one is "")."""
-    return quotable(chunk.text, role)
+    return quotable(passage_text(chunk), role)
+
+
+def passage_text(chunk: RetrievedChunk) -> str:
+    """A passage's text as its sentences are read: list items that are not sentences carry
+    what introduces their list, its lead-in line or the section's heading
+    (``text.label_fragments``), so that "Monthly plan charges" is quoted as "What is not
+    covered: Monthly plan charges"."""
+    return label_fragments(chunk.text, chunk.section.rsplit(" > ", 1)[-1])
 
 
 def quotable(text: str, role: str) -> list[str]:

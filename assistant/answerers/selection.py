@@ -21,7 +21,15 @@ from functools import lru_cache
 from assistant.answerers.confidence import stems
 from assistant.answerers.conflicts import claims, find_conflicts
 from assistant.answerers.leading import LeadRule, opening
-from assistant.answerers.roles import AGENT, EXCLUDED, INTERNAL, LEADS, quotable, role_of
+from assistant.answerers.roles import (
+    AGENT,
+    EXCLUDED,
+    INTERNAL,
+    LEADS,
+    passage_text,
+    quotable,
+    role_of,
+)
 from assistant.retrieval import RetrievedChunk
 
 # (question, sentences) -> each sentence's similarity in meaning to the question (cosine)
@@ -264,7 +272,7 @@ class Selector:
             role = role_of(chunk)
             if role == EXCLUDED or ranks[chunk.doc_id] >= self.max_docs:
                 continue
-            parsed, parsed_stems = _parsed(chunk.text, role)
+            parsed, parsed_stems = _parsed(chunk.text, passage_text(chunk), role)
             sentences, sentence_stems = list(parsed), list(parsed_stems)
             for at, pos in dropped:
                 if at == index and pos < len(sentences):
@@ -356,12 +364,20 @@ _FOLLOWING = re.compile(r"\b(?:following|these|this command|as follows)\b", re.I
 
 
 @lru_cache(maxsize=4096)
-def _parsed(text: str, role: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+def _parsed(
+    text: str, labelled: str, role: str
+) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
     """A passage's quotable sentences and their stems. A passage is read several times for one
     suggestion (its conflicts, the answer, the reply draft) and comes back question after
-    question, so the reading is kept (at most 4,096 passages)."""
-    sentences = tuple(quotable(text, role))
-    return sentences, tuple(frozenset(stems(s)) if s else frozenset() for s in sentences)
+    question, so the reading is kept (at most 4,096 passages). The sentences are those of the
+    ``labelled`` text (list items that are not sentences carry their list's lead-in,
+    ``roles.passage_text``), their stems those of the plain ``text``: the lead-in repeated on
+    every item would otherwise count as each item's own words."""
+    plain = tuple(quotable(text, role))
+    sentences = tuple(quotable(labelled, role)) if labelled != text else plain
+    if len(sentences) != len(plain):
+        sentences = plain
+    return sentences, tuple(frozenset(stems(s)) if s else frozenset() for s in plain)
 
 
 def _announced(chosen: list[tuple[float, _Source, int]]) -> list[tuple[float, _Source, int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.text import linear_tables, split_sentences, unwrap
+from assistant.text import label_fragments, linear_tables, split_sentences, unwrap
 
 PDF_TEXT = (
     "Instant Recording\n"
@@ -75,3 +75,31 @@ def test_a_table_reads_row_by_row_with_its_headers() -> None:
         "",
         "After.",
     ]
+
+
+def test_list_items_that_are_not_sentences_carry_their_lists_lead_in() -> None:
+    text = (
+        "- Annual plan charges older than 30 days\n"
+        "- Monthly plan charges\n"
+        "- Refunds are sent to the original card.\n"
+        "\n"
+        "Back in Ledgerly, choose:\n"
+        "   - the sales account for invoice lines,\n"
+        "   - **Percentage** of the amount, or\n"
+        "   - **Fixed amount**\n"
+        "```\n- not a list item\n```"
+    )
+    lines = label_fragments(text, "What is not covered").split("\n")
+    # the text opens with the list: the section's heading introduces it
+    assert lines[0] == "- What is not covered: Annual plan charges older than 30 days."
+    assert lines[1] == "- What is not covered: Monthly plan charges."
+    assert lines[2] == "- Refunds are sent to the original card."  # a sentence already
+    assert lines[5] == "   - Back in Ledgerly, choose: the sales account for invoice lines."
+    # an item read on from "..., or" is not given the lead-in a second time
+    assert lines[7] == "   - **Fixed amount**"
+    assert lines[9] == "- not a list item"  # code is left alone
+    # a list after a paragraph of its own has no lead-in to carry
+    assert label_fragments("Some text.\n- an item", "H") == "Some text.\n- an item"
+    assert (
+        label_fragments("## Limits\n- 120 per minute", "") == "## Limits\n- Limits: 120 per minute."
+    )

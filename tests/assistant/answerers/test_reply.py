@@ -71,3 +71,17 @@ def test_an_answer_citing_nothing_sendable_leaves_the_draft_to_the_sendable_pass
     answer = [Pick(0, 0, "Reset links expire after 60 minutes.")]
     draft = ReplyWriter().draft("How long are reset links valid?", [ticket, PUBLIC], answer=answer)
     assert "valid for 60 minutes" in draft and "ticket" not in draft
+
+
+def test_items_of_one_list_are_said_under_their_lead_in_once() -> None:
+    drafted = ReplyWriter().compose(
+        [
+            ("What is not covered: Monthly plan charges.", [PUBLIC]),
+            ("What is not covered: Enterprise subscriptions.", [PUBLIC]),
+            ("Plan: Growth; Requests per minute: 120", [PUBLIC]),
+            ("Plan: Enterprise; Requests per minute: 600", [PUBLIC]),
+        ]
+    )
+    assert "What is not covered: Monthly plan charges; Enterprise subscriptions." in drafted
+    # a short label ("Plan") is a table's column, not a lead-in: rows stay apart, each ended
+    assert "Requests per minute: 120. Plan: Enterprise" in drafted
