@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -189,6 +190,7 @@ def _lead_of(lines: list[str], at: int, heading: str) -> str:
     return heading
 
 
+@lru_cache(maxsize=4096)  # a passage comes back question after question
 def label_fragments(text: str, heading: str = "") -> str:
     """List items that are not sentences, prefixed with what introduces their list, so that each
     reads on its own: "- Monthly plan charges" under "## What is not covered" becomes "- What is
