@@ -148,9 +148,12 @@ def is_link_only(sentence: str) -> bool:
 
 
 # "This article explains how to ...": a sentence about the page, not about the product
+_PAGE = r"(?:article|page|guide|section|document|chapter|topic|list|overview)"
 _ABOUT_THE_PAGE = re.compile(
-    r"^(?:this|the following) (?:article|page|guide|section|document|chapter|topic)s? "
-    r"(?:explains?|describes?|shows?|walks|lists?|covers?|is about|tells?|helps?)\b",
+    rf"^(?:(?:this|the following) {_PAGE}s? "
+    r"(?:explains?|describes?|shows?|walks|lists?|covers?|is about|tells?|helps?|contains?|"
+    r"gives?|collects?|summari[sz]es)"
+    rf"|this is (?:the|a|an|our) (?:\w+ )?{_PAGE} of)\b",
     re.IGNORECASE,
 )
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from assistant.text import label_fragments, linear_tables, split_sentences, unwrap
+from assistant.text import (
+    is_about_the_page,
+    label_fragments,
+    linear_tables,
+    split_sentences,
+    unwrap,
+)
 
 PDF_TEXT = (
     "Instant Recording\n"
@@ -103,3 +109,12 @@ def test_list_items_that_are_not_sentences_carry_their_lists_lead_in() -> None:
     assert (
         label_fragments("## Limits\n- 120 per minute", "") == "## Limits\n- Limits: 120 per minute."
     )
+
+
+def test_sentences_about_their_page_are_told_from_sentences_about_the_product() -> None:
+    assert is_about_the_page("This article explains how to connect Xero.")
+    assert is_about_the_page("This is the list of open product bugs that customers report.")
+    assert is_about_the_page("The following section describes the limits.")
+    assert not is_about_the_page("This plan includes 2 users.")
+    assert not is_about_the_page("This is the fastest way to refund a customer.")
+    assert not is_about_the_page("Open the list of invoices and click Export.")
