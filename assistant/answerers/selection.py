@@ -164,7 +164,7 @@ class Selector:
             picks += more
             used.add(more[0].passage)
             said |= frozenset().union(*(stems(p.text) for p in more))
-        return picks
+        return _unabsorbed(picks)
 
     def gather(
         self,
@@ -241,11 +241,15 @@ class Selector:
                 i,
             ),
         )
-        return [
-            Pick(source.index, pos, source.sentences[pos])
-            for i in order
-            for _, source, pos in sorted((c for c in chosen if c[1].index == i), key=lambda c: c[2])
-        ]
+        return _unabsorbed(
+            [
+                Pick(source.index, pos, source.sentences[pos])
+                for i in order
+                for _, source, pos in sorted(
+                    (c for c in chosen if c[1].index == i), key=lambda c: c[2]
+                )
+            ]
+        )
 
     def _meaning(self, question: str, sentences: list[str]) -> list[float]:
         """Each sentence's similarity in meaning to the question (one batch), when a
@@ -361,6 +365,25 @@ class Selector:
 
 
 _FOLLOWING = re.compile(r"\b(?:following|these|this command|as follows)\b", re.I)
+
+
+def _unabsorbed(picks: list[Pick]) -> list[Pick]:
+    """The picks without a lead-in ("Every API response includes:") that a list item picked
+    beside it already carries ("Every API response includes: `X-RateLimit-Limit`: ..."),
+    so that it is not said twice (``roles.passage_text``)."""
+    return [
+        pick
+        for pick in picks
+        if not (
+            pick.text.endswith(":")
+            and any(
+                other.passage == pick.passage
+                and other is not pick
+                and other.text.startswith(pick.text)
+                for other in picks
+            )
+        )
+    ]
 
 
 @lru_cache(maxsize=4096)

@@ -94,6 +94,23 @@ def test_a_sentence_introducing_its_page_is_not_quoted() -> None:
     assert texts and not any("This article" in t for t in texts)
 
 
+def test_a_list_item_is_quoted_with_its_lead_in_said_once() -> None:
+    headers = chunk(
+        "kb-7",
+        "Every API response includes:\n\n- `X-RateLimit-Limit`: your limit per minute\n"
+        "- `X-RateLimit-Remaining`: requests left in the window",
+        section="API rate limits > Headers",
+    )
+    texts = [
+        p.text
+        for p in Selector()
+        .choose("Which rate limit headers does every response include?", [headers])
+        .picks
+    ]
+    assert "Every API response includes: `X-RateLimit-Limit`: your limit per minute." in texts
+    assert "Every API response includes:" not in texts  # carried by the item, not said again
+
+
 def test_internal_notes_never_open_an_answer() -> None:
     picks = Selector().choose("reset link expiry minutes", [NOTES, ARTICLE]).picks
     assert picks and picks[0].passage == 1
