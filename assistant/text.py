@@ -49,9 +49,9 @@ def _alternative(previous: str, line: str) -> bool:
     """A list item that ends in "or" / "and" goes on into the next item (a choice of two, one
     sentence), so that neither reads as a sentence cut short."""
     words = previous.split()
-    return bool(words and _LIST_MARK.match(previous) and _LIST_MARK.match(line)) and words[
-        -1
-    ].lower() in ("or", "and")
+    if not (words and _LIST_MARK.match(previous) and _LIST_MARK.match(line)):
+        return False
+    return words[-1].lower() in ("or", "and")
 
 
 def _continues(previous: str, line: str) -> bool:

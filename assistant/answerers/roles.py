@@ -110,7 +110,17 @@ def _units(text: str) -> list[str]:
 
 def sentences_of(chunk: RetrievedChunk, role: str) -> list[str]:
     """The sentences of a passage that may be quoted (positions kept: a dropped one is "")."""
-    return quotable(passage_text(chunk), role)
+    return read(chunk.text, passage_text(chunk), role)[0]
+
+
+def read(text: str, labelled: str, role: str) -> tuple[list[str], list[str]]:
+    """A passage's quotable sentences as shown, from its ``labelled`` text (``passage_text``),
+    and the same sentences as scored, from its plain ``text``: a lead-in repeated on every item
+    of a list would otherwise count as each item's own words. Should the two readings not line
+    up, both are the plain one."""
+    plain = quotable(text, role)
+    shown = quotable(labelled, role) if labelled != text else plain
+    return (shown if len(shown) == len(plain) else plain), plain
 
 
 def passage_text(chunk: RetrievedChunk) -> str:

@@ -27,7 +27,7 @@ from assistant.answerers.roles import (
     INTERNAL,
     LEADS,
     passage_text,
-    quotable,
+    read,
     role_of,
 )
 from assistant.retrieval import RetrievedChunk
@@ -390,17 +390,12 @@ def _unabsorbed(picks: list[Pick]) -> list[Pick]:
 def _parsed(
     text: str, labelled: str, role: str
 ) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
-    """A passage's quotable sentences and their stems. A passage is read several times for one
-    suggestion (its conflicts, the answer, the reply draft) and comes back question after
-    question, so the reading is kept (at most 4,096 passages). The sentences are those of the
-    ``labelled`` text (list items that are not sentences carry their list's lead-in,
-    ``roles.passage_text``), their stems those of the plain ``text``: the lead-in repeated on
-    every item would otherwise count as each item's own words."""
-    plain = tuple(quotable(text, role))
-    sentences = tuple(quotable(labelled, role)) if labelled != text else plain
-    if len(sentences) != len(plain):
-        sentences = plain
-    return sentences, tuple(frozenset(stems(s)) if s else frozenset() for s in plain)
+    """A passage's quotable sentences as shown and the stems they are scored by (``roles.read``).
+    A passage is read several times for one suggestion (its conflicts, the answer, the reply
+    draft) and comes back question after question, so the reading is kept (at most 4,096
+    passages)."""
+    shown, plain = read(text, labelled, role)
+    return tuple(shown), tuple(frozenset(stems(s)) if s else frozenset() for s in plain)
 
 
 def _announced(chosen: list[tuple[float, _Source, int]]) -> list[tuple[float, _Source, int]]:
