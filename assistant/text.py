@@ -30,7 +30,9 @@ def unwrap(text: str) -> str:
     """Lines wrapped inside a sentence joined again, as Markdown joins a paragraph's lines (and as
     text extracted from a PDF needs: "select the\nGuide\n, press"). A line that ends a sentence
     or a colon, or ends in a hard break, stays apart from the next; so does one that starts a list
-    item, heading, quote, table row or fence (a list item's own wrapped lines join it)."""
+    item, heading, quote, table row or fence (a list item's own wrapped lines join it). A short
+    label line names the sentence after it ("Reset Network: Restore the network settings...").
+    """
     out: list[str] = []
     for line in text.split("\n"):
         previous = out[-1] if out else ""
@@ -42,7 +44,35 @@ def unwrap(text: str) -> str:
             out[-1] = head + ("" if hyphen or rest[:1] in ",.;:!?)" else " ") + rest
         else:
             out.append(line)
-    return "\n".join(out)
+    return "\n".join(_labelled(out))
+
+
+_LABEL_MAX = 5  # words of a label that names the sentence after it ("Reset Network")
+
+
+def _labelled(lines: list[str]) -> list[str]:
+    """A label line ("Reset Network") followed by the sentence that describes it joined as one
+    unit, "Reset Network: Restore the network settings to the factory default.", so that
+    neither is quoted without the other."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        head, rest = previous.strip(), line.strip()
+        if (
+            head
+            and rest
+            and len(head.split()) <= _LABEL_MAX
+            and _label(head)
+            and not head.endswith((*_ENDS, ":"))
+            and not _BLOCK_START.match(previous)
+            and not _BLOCK_START.match(line)
+            and not _label(rest)
+            and rest[0].isupper()
+        ):
+            out[-1] = f"{head}: {rest}"
+        else:
+            out.append(line)
+    return out
 
 
 def _alternative(previous: str, line: str) -> bool:

@@ -27,15 +27,18 @@ def test_a_sentence_wrapped_across_lines_reads_whole_again() -> None:
         "appears." in sentences
     )
     assert any(
-        s.startswith("Select a live program from the Guide, press and hold") for s in sentences
+        s.startswith("Instant Recording: Select a live program from the Guide, press and hold")
+        for s in sentences
     )
     assert any("the pop-up menu" in s for s in sentences)  # a word hyphenated at the line end
 
 
 def test_headings_labels_and_markdown_blocks_stay_apart() -> None:
     sentences = split_sentences(unwrap(PDF_TEXT))
-    assert "Instant Recording" in sentences  # a heading does not run into its first sentence
-    assert "Reset Settings" in sentences and "Reset Smart Hub" in sentences
+    # a label names the sentence after it, marked as a label, not run into it
+    assert "Instant Recording" not in sentences
+    assert not any(s.startswith("Instant Recording Select") for s in sentences)
+    assert "Reset Settings" in sentences and "Reset Smart Hub" in sentences  # labels of labels
     markdown = (
         "Reset links expire after 60 minutes:\n"
         "- the newest link works and older ones\n  stop working\n"
@@ -118,3 +121,18 @@ def test_sentences_about_their_page_are_told_from_sentences_about_the_product() 
     assert not is_about_the_page("This plan includes 2 users.")
     assert not is_about_the_page("This is the fastest way to refund a customer.")
     assert not is_about_the_page("Open the list of invoices and click Export.")
+
+
+def test_a_label_line_and_the_sentence_it_names_read_as_one() -> None:
+    text = "Reset Network\nRestore the network settings to the factory default.\nReset Settings\n"
+    assert split_sentences(unwrap(text)) == [
+        "Reset Network: Restore the network settings to the factory default.",
+        "Reset Settings",
+    ]
+    # a Markdown heading and a long capitalised line are not labels of the sentence after them
+    assert (
+        unwrap("## Reset Network\nRestore the settings.")
+        == "## Reset Network\nRestore the settings."
+    )
+    long_title = "Connect Your Samsung Smart TV To The Home Network"
+    assert unwrap(f"{long_title}\nOpen Settings.") == f"{long_title}\nOpen Settings."
