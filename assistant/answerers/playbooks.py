@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answerers.common import citation_for, next_actions
 from assistant.answerers.situation import problem_cues
+from assistant.embedding.similarity import Similarity
 from assistant.retrieval import Filters, Query, RetrievedChunk, Retriever
 from assistant.suggestion import Citation, Suggestion
 from assistant.types import Audience
@@ -31,8 +32,6 @@ from ingest.sources.registry import SOURCE_TYPES, flags_of
 
 # A document's chunks that an audience may see, in order (``ChunkStore.siblings``).
 SiblingFetcher = Callable[[str, Audience], list[RetrievedChunk]]
-# (question, texts) -> each text's similarity in meaning to the question (cosine)
-Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 _BULLET = re.compile(r"^\s*[-*]\s+(.+)$", re.MULTILINE)
 
 # (similarity of "when to use", lead over the next candidate, the question's problem cues)

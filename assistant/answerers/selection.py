@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,10 +30,8 @@ from assistant.answerers.roles import (
     read,
     role_of,
 )
+from assistant.embedding.similarity import Similarity
 from assistant.retrieval import RetrievedChunk
-
-# (question, sentences) -> each sentence's similarity in meaning to the question (cosine)
-Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ import numpy as np
 
 from assistant.embedding import Embedder
 
+# (question, texts) -> each text's similarity in meaning to the question (cosine): what the
+# answerers ask of a ``SentenceSimilarity``
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]
+
 
 class SentenceSimilarity:
     def __init__(
