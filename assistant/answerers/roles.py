@@ -38,6 +38,10 @@ _CASE_DETAIL = re.compile(
     r"\[(?:NAME|EMAIL|PHONE|CARD|IBAN|IP)\]"  # redacted personal data
     r"|\b[A-Z]{2,}-\d+\b|\b[A-Z]+\d+-\d+\b|\b\d{4}-\d{2,}\b"  # INV-2291, Q2-117, 2026-118
     r"|(?:[$€£]\s?\d)|\b\d[\d,.]*\s?(?:usd|eur|gbp|cad|aud|nzd|dollars?|euros?)\b"  # amounts
+    # a bare amount after a money verb ("Refund 300 from Payments"), not a count or a period
+    r"|\b(?:refund(?:ed|ing)?|charg(?:e|ed|ing)|paid|credit(?:ed)?|bill(?:ed)?|owe[sd]?)\s+"
+    r"(?:of\s+)?\d[\d,.]*\b(?!\s*(?:%|percent|times?|days?|business|hours?|minutes?|weeks?|"
+    r"months?|years?|seats?|users?|requests?|invoices?|payments?))"
     r"|\b(?:invoices?|orders?|tickets?|receipts?|payments?)\s+(?:no\.?\s*|number\s+|#)?\d{3,}"
     r"|\(\d{3,}(?:,\s*\d{3,})+\)"  # (1201, 1204, 1209)
     rf"|\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})[a-z]*\b"  # Nov 1, 1 Oct
