@@ -22,7 +22,16 @@ ACTION_KINDS = {"escalate", "refund", "request_info", "link", "form", "macro"}
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+    """The words of ``text`` that carry meaning, lower-cased. A hyphenated word also gives its
+    parts and its parts joined ("read-only": read-only, read, only, readonly; "e-mail": email),
+    so that it meets the same words written apart or together."""
+    words: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        words.append(word)
+        if "-" in word:
+            parts = word.split("-")
+            words += [*parts, "".join(parts)]
+    return [w for w in words if w not in STOPWORDS and len(w) > 1]
 
 
 def is_public(chunk: RetrievedChunk) -> bool:
