@@ -80,7 +80,7 @@ class Assistant:
         evidence = PlaybookMatcher.evidence(ranked) if ranked else None  # none: neutral
         match = None
         if self.playbooks is not None and ranked is not None:
-            match = self.playbooks.decide(ranked, audience, query_text)
+            match = self.playbooks.decide(ranked, audience, query_text, retrieved)
         context = AnswerContext(
             query_text,
             audience,

@@ -91,7 +91,9 @@ def rows_of(job: EvalJob) -> list[Row]:
         ranked = matcher.scores(result.query, audience)
         candidates = tuple(
             Candidate(doc_id, evidence, _kinds(matcher, result, doc_id, audience))
-            for doc_id, evidence in matcher.candidates(ranked, result.query)
+            for doc_id, evidence in matcher.candidates(
+                ranked, result.query, audience, result.retrieved
+            )
         )
         evidence = PlaybookMatcher.evidence(ranked) if ranked else None
         rows.append(

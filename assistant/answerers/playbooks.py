@@ -6,10 +6,13 @@ dense search restricted to the source types whose steps are followed, so paraphr
 A "when to use" lists alternative situations, any one of which calls for the playbook, so with
 a ``similarity`` a candidate's similarity is that of its closest situation (each bullet with the
 playbook's title) when that is closer than the section as a whole. Each candidate is scored by
-a small logistic model (``PlaybookModel``) over three pieces of evidence: that similarity, its
-lead over the best other candidate's, and how plainly the question reports a situation rather
+a small logistic model (``PlaybookModel``) over four pieces of evidence: that similarity, its
+lead over the best other candidate's, how plainly the question reports a situation rather
 than asks for information (``situation.problem_cues``: a playbook is for something gone wrong,
-not for a question on the same topic). The most likely candidate is kept when its probability
+not for a question on the same topic), and whether the question's own retrieval agrees: the
+playbook, or an article its steps link to, is among the first ``LINKED_DOCS`` documents found
+for the question (a "when to use" that shares a word or two with a question on another topic
+finds no support there). The most likely candidate is kept when its probability
 clears the model's threshold. Its action-bearing chunks (steps, escalation rules) then become
 the suggestion's next actions, each citing its chunk, whatever answerer wrote the answer.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answerers.common import citation_for, next_actions
@@ -27,6 +30,7 @@ from assistant.embedding.similarity import Similarity
 from assistant.retrieval import Filters, Query, RetrievedChunk, Retriever
 from assistant.suggestion import Citation, Suggestion
 from assistant.types import Audience
+from ingest.sources.playbook_actions import decode_actions
 from ingest.sources.playbooks import WHEN_TO_USE
 from ingest.sources.registry import SOURCE_TYPES, flags_of
 
@@ -34,19 +38,23 @@ from ingest.sources.registry import SOURCE_TYPES, flags_of
 SiblingFetcher = Callable[[str, Audience], list[RetrievedChunk]]
 _BULLET = re.compile(r"^\s*[-*]\s+(.+)$", re.MULTILINE)
 
-# (similarity of "when to use", lead over the next candidate, the question's problem cues)
-Evidence = tuple[float, float, float]
+# (similarity of "when to use", lead over the next candidate, the question's problem cues,
+# 1.0 when the question's retrieval found the playbook or an article it links to, else 0.0)
+Evidence = tuple[float, float, float, float]
+Situation = tuple[float, float, float]  # the first three: how the question meets "when to use"
 ACTION_LIMIT = 8  # a playbook's steps and escalation rules together
 CANDIDATES = 3  # the best "when to use" matches the model weighs
+LINKED_DOCS = 5  # the question's first documents in which a playbook or its articles count
 
 
 @dataclass(frozen=True)
 class PlaybookModel:
     """P(this candidate is the playbook to follow) = sigmoid(intercept + w . evidence), where the
-    evidence is (similarity of its "when to use", lead over the best other candidate's, and the
-    question's problem cues, 0 to ``situation.MAX_CUES``)."""
+    evidence is (similarity of its "when to use", lead over the best other candidate's, the
+    question's problem cues, 0 to ``situation.MAX_CUES``, and whether the question's retrieval
+    found it or an article it links to, 0 or 1)."""
 
-    weights: tuple[float, float, float]
+    weights: tuple[float, float, float, float]
     intercept: float
     threshold: float  # keep the best candidate from this probability up
     # A match whose "when to use" is this similar to the question, and leads the other
@@ -64,9 +72,9 @@ class PlaybookModel:
             return False
         return evidence[0] >= self.cover[0] and evidence[1] >= self.cover[1]
 
-    def probability(self, score: float, lead: float, cues: float) -> float:
+    def probability(self, score: float, lead: float, cues: float, linked: float) -> float:
         z = self.intercept + sum(
-            w * x for w, x in zip(self.weights, (score, lead, cues), strict=True)
+            w * x for w, x in zip(self.weights, (score, lead, cues, linked), strict=True)
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -74,18 +82,19 @@ class PlaybookModel:
 # Fitted and chosen on DEV items only (evals/gold/sample_kb.yaml, split dev, the 74 items
 # annotated with a playbook or ``none``): ``python -m evals.fit_answerability`` prints both. The
 # threshold is the middle of a plateau of dev next-action accuracy where the wrong-playbook rate
-# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.784, wrong playbook 0.041; the
-# same in 5-fold cross-validation). 31 of those items were added on 2026-12-01, written
-# independently of the rest: most are questions on a playbook's topic that call for no
-# procedure, and the earlier model (the section's similarity, its lead and the playbook's rank
-# in the question's retrieval, fitted on the first 43) suggested a wrong playbook for 13 of them.
-# The rank is left out now: with the problem cues it lowered cross-validated dev accuracy
-# (0.768 against 0.784). The cover bar is the earlier similarity-only matcher's (chosen on the
-# first dev items): a clear match says the knowledge base covers the question. Re-checked on the
-# grown dev split with the closest situation's similarity: a lower bar answers more (dev top-1
-# 0.685 -> 0.730 at (0.35, 0.08)) and abstains worse (F1 0.603 -> 0.576); of the bars tried,
-# (0.38, 0.12) has the best dev abstention F1.
-PLAYBOOK_MODEL = PlaybookModel(weights=(2.5812, 3.8588, 0.6266), intercept=-3.4295, threshold=0.31)
+# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.797, wrong playbook 0.027).
+# Judged by 5-fold cross-validation on dev (5 shuffles): with the linked-document evidence
+# 0.811 accuracy / 0.030 wrong playbook, without it 0.786 / 0.035. Tried and left out the same
+# way: the playbook's rank in the question's retrieval (0.751 / 0.054 beside the cues; an
+# earlier model had it), and the similarity of its steps to the question (0.765 / 0.038). The
+# cover bar is the earlier similarity-only matcher's (chosen on the first dev items): a clear
+# match says the knowledge base covers the question. Re-checked on the grown dev split with the
+# closest situation's similarity: a lower bar answers more (dev top-1 0.685 -> 0.730 at (0.35,
+# 0.08)) and abstains worse (F1 0.603 -> 0.576); of the bars tried, (0.38, 0.12) has the best
+# dev abstention F1.
+PLAYBOOK_MODEL = PlaybookModel(
+    weights=(1.7362, 2.5904, 0.6766, 2.682), intercept=-4.8071, threshold=0.46
+)
 
 
 def playbook_types() -> tuple[str, ...]:
@@ -145,37 +154,112 @@ class PlaybookMatcher:
         top, next_ = [*(score for _, score in ranked[:2]), 0.0, 0.0][:2]
         return round(top, 4), round(top - next_, 4)
 
-    def match(self, question: str, audience: Audience) -> PlaybookMatch | None:
-        return self.decide(self.scores(question, audience), audience, question)
+    def match(
+        self, question: str, audience: Audience, retrieved: Sequence[RetrievedChunk] = ()
+    ) -> PlaybookMatch | None:
+        return self.decide(self.scores(question, audience), audience, question, retrieved)
 
-    @staticmethod
-    def candidates(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, Evidence]]:
+    def candidates(
+        self,
+        ranked: list[tuple[str, float]],
+        question: str,
+        audience: Audience,
+        retrieved: Sequence[RetrievedChunk] = (),
+    ) -> list[tuple[str, Evidence]]:
         """The best ``CANDIDATES`` of ``ranked`` (``scores``), each with its evidence: its
-        similarity, its lead over the best other candidate's, and the question's problem cues."""
-        top = ranked[:CANDIDATES]
-        cues = float(problem_cues(question))
-        out = []
-        for i, (doc_id, score) in enumerate(top):
-            other = max((s for j, (_, s) in enumerate(top) if j != i), default=0.0)
-            out.append((doc_id, (score, score - other, cues)))
-        return out
+        similarity, its lead over the best other candidate's, the question's problem cues, and
+        whether ``retrieved`` (the question's retrieval, best first) found it or an article it
+        links to among its first ``LINKED_DOCS`` documents."""
+        found = _first_documents(retrieved)
+        return [
+            (
+                doc_id,
+                (*evidence, float(doc_id in found or bool(self._links(doc_id, audience) & found))),
+            )
+            for doc_id, evidence in _matched(ranked, question)
+        ]
 
     def decide(
-        self, ranked: list[tuple[str, float]], audience: Audience, question: str
+        self,
+        ranked: list[tuple[str, float]],
+        audience: Audience,
+        question: str,
+        retrieved: Sequence[RetrievedChunk] = (),
     ) -> PlaybookMatch | None:
-        """The most likely of ``ranked``'s candidates for ``question`` when the model's
-        probability for it clears the threshold; None otherwise."""
-        scored = [
-            (self.model.probability(*evidence), doc_id, evidence)
-            for doc_id, evidence in self.candidates(ranked, question)
-        ]
-        if not scored:
+        """The most likely of ``ranked``'s candidates for ``question`` (whose retrieval is
+        ``retrieved``) when the model's probability for it clears the threshold; else None.
+
+        The same choice as the most likely of ``candidates``, but a playbook's links are looked
+        up (a store read) only where they could decide it: a candidate that would stay under
+        the threshold even with retrieval's support counts as unsupported."""
+        found = _first_documents(retrieved)
+        fetched: dict[str, tuple[RetrievedChunk, ...]] = {}
+
+        def actions(doc_id: str) -> tuple[RetrievedChunk, ...]:
+            if doc_id not in fetched:
+                fetched[doc_id] = self._actions(doc_id, audience)
+            return fetched[doc_id]
+
+        best: tuple[float, str, float] | None = None  # probability, doc id, similarity
+        for doc_id, (score, lead, cues) in _matched(ranked, question):
+            if doc_id in found:
+                linked = 1.0
+            elif self.model.probability(score, lead, cues, 1.0) < self.model.threshold:
+                linked = 0.0  # it cannot be kept either way
+            else:
+                linked = float(bool(_links(actions(doc_id)) & found))
+            probability = self.model.probability(score, lead, cues, linked)
+            if best is None or probability > best[0]:
+                best = (probability, doc_id, score)
+        if best is None or best[0] < self.model.threshold:
             return None
-        probability, doc_id, (score, _, _) = max(scored, key=lambda row: row[0])
-        if probability < self.model.threshold:
-            return None
-        chunks = [c for c in self.siblings(doc_id, audience) if c.metadata.get("actions")]
-        return PlaybookMatch(doc_id, round(score, 4), round(probability, 4), tuple(chunks))
+        probability, doc_id, score = best
+        return PlaybookMatch(doc_id, round(score, 4), round(probability, 4), actions(doc_id))
+
+    def _actions(self, doc_id: str, audience: Audience) -> tuple[RetrievedChunk, ...]:
+        """The playbook's chunks that carry actions, in order."""
+        return tuple(c for c in self.siblings(doc_id, audience) if c.metadata.get("actions"))
+
+    def _links(self, doc_id: str, audience: Audience) -> set[str]:
+        return _links(self._actions(doc_id, audience))
+
+
+def _matched(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, Situation]]:
+    """The best ``CANDIDATES`` of ``ranked``, each with its similarity, its lead over the best
+    other candidate's and the question's problem cues."""
+    top = ranked[:CANDIDATES]
+    cues = float(problem_cues(question))
+    out = []
+    for i, (doc_id, score) in enumerate(top):
+        other = max((s for j, (_, s) in enumerate(top) if j != i), default=0.0)
+        out.append((doc_id, (score, score - other, cues)))
+    return out
+
+
+def _links(actions: Sequence[RetrievedChunk]) -> set[str]:
+    """The pages a playbook's link actions point to."""
+    return {
+        _page(str(action["url"]))
+        for chunk in actions
+        for action in decode_actions(chunk.metadata.get("actions"))
+        if action.get("kind") == "link" and action.get("url")
+    }
+
+
+def _page(url: str) -> str:
+    return url.strip().rstrip("/")
+
+
+def _first_documents(retrieved: Sequence[RetrievedChunk]) -> set[str]:
+    """The ids and page addresses of the first ``LINKED_DOCS`` documents of a retrieval."""
+    first: dict[str, RetrievedChunk] = {}
+    for chunk in retrieved:
+        if chunk.doc_id not in first:
+            if len(first) == LINKED_DOCS:
+                break
+            first[chunk.doc_id] = chunk
+    urls = {_page(str(c.metadata["url"])) for c in first.values() if c.metadata.get("url")}
+    return set(first) | urls
 
 
 def with_actions(suggestion: Suggestion, match: PlaybookMatch | None) -> Suggestion:

@@ -9,13 +9,21 @@ from evals.gold import GoldItem
 
 
 def row(
-    n: int, expected: str, *candidates: tuple[str, float, float], cues: float = 0.0
+    n: int,
+    expected: str,
+    *candidates: tuple[str, float, float],
+    cues: float = 0.0,
+    linked: tuple[str, ...] = (),
 ) -> PlaybookRow:
     item = GoldItem.model_validate(
         {"id": f"q{n}", "question": f"question {n}", "split": "dev", "playbook": expected}
     )
     return PlaybookRow(
-        item, tuple(Candidate(d, (s, lead, cues), ("escalate",)) for d, s, lead in candidates)
+        item,
+        tuple(
+            Candidate(d, (s, lead, cues, float(d in linked)), ("escalate",))
+            for d, s, lead in candidates
+        ),
     )
 
 
@@ -49,8 +57,26 @@ def test_problem_cues_tell_a_situation_from_a_question_on_the_same_topic() -> No
     assert not any(wrong for _, wrong in results)
 
 
+def test_retrieval_support_tells_a_playbook_from_a_close_when_to_use_on_another_topic() -> None:
+    # the same similarity, lead and cues: only whether the question's retrieval found the
+    # playbook (or an article it links to) differs
+    rows = [
+        row(n, "pb-a", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), linked=("pb-a",))
+        for n in range(10)
+    ]
+    rows += [
+        row(10 + n, "none", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15))
+        for n in range(10)
+    ]
+    model = fit(rows)
+    assert model.weights[3] > 0
+    results = [outcome(r, model, model.threshold) for r in rows]
+    assert sum(right for right, _ in results) >= 18
+    assert not any(wrong for _, wrong in results)
+
+
 def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
-    model = PlaybookModel(weights=(10.0, 0.0, 0.0), intercept=-5.0, threshold=0.5)
+    model = PlaybookModel(weights=(10.0, 0.0, 0.0, 0.0), intercept=-5.0, threshold=0.5)
 
     def scored(n: int, expected: str, score: float) -> PlaybookRow:
         return row(n, expected, ("pb-a", score, 0.2))
@@ -60,6 +86,6 @@ def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
     rows.append(scored(30, "none", 0.450))
     rows.append(scored(31, "pb-a", 0.452))  # a spike: right just above the near misses
     at, accuracy, wrong = threshold(rows, model)
-    spike, clear = model.probability(0.452, 0.2, 0.0), model.probability(0.50, 0.2, 0.0)
+    spike, clear = model.probability(0.452, 0.2, 0.0, 0.0), model.probability(0.50, 0.2, 0.0, 0.0)
     assert spike < at <= clear  # inside the plateau, not on the spike
     assert wrong <= 0.05 and accuracy >= 10 / len(rows)

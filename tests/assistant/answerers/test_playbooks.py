@@ -17,6 +17,17 @@ from assistant.suggestion import Citation, Suggestion
 from assistant.types import Audience
 
 TIER1 = Audience.agent("tier1")
+HELP = "https://help.example/articles"
+
+
+def retrieval(*doc_ids: str) -> list[RetrievedChunk]:
+    """A question's retrieval: one chunk of each document, best first (articles with a URL)."""
+    return [
+        RetrievedChunk(
+            f"{doc}:0", doc, doc, {"url": f"{HELP}/{doc}/" if doc.startswith("kb-") else ""}, 1.0
+        )
+        for doc in doc_ids
+    ]
 
 
 def pb_chunk(
@@ -40,6 +51,10 @@ STEPS = {
         pb_chunk("pb-dup", "When to use"),
         pb_chunk("pb-dup", "Steps 1-3", actions=[{"kind": "refund", "step": 2, "max_amount": 500}]),
         pb_chunk("pb-dup", "Escalation", actions=[{"kind": "escalate", "team": "billing"}]),
+    ],
+    "pb-card": [
+        pb_chunk("pb-card", "When to use"),
+        pb_chunk("pb-card", "Steps 1-3", actions=[{"kind": "link", "url": f"{HELP}/kb-1020"}]),
     ],
 }
 
@@ -74,9 +89,24 @@ def test_a_close_when_to_use_matches_and_brings_its_action_chunks() -> None:
         pb_chunk("pb-dup", "When to use", 0.70),
         pb_chunk("pb-other", "When to use", 0.40),
     )
-    match = found.match("customer charged twice", TIER1)
+    match = found.match("customer charged twice", TIER1, retrieval("kb-1", "pb-dup"))
     assert match is not None and match.doc_id == "pb-dup"
     assert [c.section for c in match.actions] == ["pb-dup > Steps 1-3", "pb-dup > Escalation"]
+
+
+def test_a_playbook_is_suggested_only_where_the_questions_retrieval_supports_it() -> None:
+    close, _ = matcher(
+        pb_chunk("pb-card", "When to use", 0.70), pb_chunk("pb-other", "When to use", 0.40)
+    )
+    question = "customer charged twice"
+    # an article the playbook's steps link to counts as the playbook does (URL as the page is)
+    linked = close.match(question, TIER1, retrieval("kb-1019", "kb-1020"))
+    assert linked is not None and linked.doc_id == "pb-card"
+    # the same "when to use" similarity, while the question finds documents on another topic
+    assert close.match(question, TIER1, retrieval("kb-1040", "kb-1013", "ticket-9")) is None
+    # only the first documents count
+    late = retrieval("kb-1", "kb-2", "kb-3", "kb-4", "kb-5", "kb-1020")
+    assert close.match(question, TIER1, late) is None
 
 
 def test_a_step_chunk_does_not_count_as_when_to_use() -> None:
@@ -88,20 +118,21 @@ def test_a_weak_or_tied_match_suggests_no_playbook() -> None:
     weak, _ = matcher(
         pb_chunk("pb-dup", "When to use", 0.30), pb_chunk("pb-x", "When to use", 0.28)
     )
-    assert weak.match("q", TIER1) is None
+    assert weak.match("q", TIER1, retrieval("pb-dup")) is None
     tied, _ = matcher(
         pb_chunk("pb-dup", "When to use", 0.60), pb_chunk("pb-x", "When to use", 0.57)
     )
-    assert tied.match("q", TIER1) is None
+    assert tied.match("q", TIER1, retrieval("pb-dup", "pb-x")) is None
 
 
 def test_a_question_that_reports_a_problem_gets_the_playbook_a_question_on_its_topic_not() -> None:
     found, _ = matcher(
         pb_chunk("pb-dup", "When to use", 0.50), pb_chunk("pb-x", "When to use", 0.40)
     )
-    asked = found.match("how do refunds of duplicate payments work?", TIER1)
+    retrieved = retrieval("pb-dup")
+    asked = found.match("how do refunds of duplicate payments work?", TIER1, retrieved)
     assert asked is None  # on the topic, but asks how something works
-    reported = found.match("customer was charged twice and the refund failed", TIER1)
+    reported = found.match("customer was charged twice and the refund failed", TIER1, retrieved)
     assert reported is not None and reported.doc_id == "pb-dup"
 
 
@@ -147,7 +178,7 @@ def test_actions_cite_their_steps_and_carry_the_refund_limit_and_escalation_team
     article = Citation(
         index=1, doc_id="kb-1", title="t", source_type="article", chunk_id="kb-1#0", snippet="s"
     )
-    got = with_actions(answered([article]), found.match("q", TIER1))
+    got = with_actions(answered([article]), found.match("q", TIER1, retrieval("pb-dup")))
     by_index = {c.index: c for c in got.citations}
     assert [(a.kind, a.citation, a.details) for a in got.next_actions] == [
         ("refund", 2, {"max_amount": 500}),
@@ -166,7 +197,7 @@ def test_a_step_already_cited_by_the_answer_is_not_cited_twice() -> None:
         chunk_id="pb-dup:Steps 1-3",
         snippet="s",
     )
-    got = with_actions(answered([step]), found.match("q", TIER1))
+    got = with_actions(answered([step]), found.match("q", TIER1, retrieval("pb-dup")))
     assert [a.citation for a in got.next_actions] == [1, 2]
     assert len(got.citations) == 2
 
@@ -183,7 +214,7 @@ def test_the_steps_citations_follow_the_answers_without_a_gap() -> None:
         article = Citation(
             index=1, doc_id="kb-1", title="t", source_type="article", chunk_id="kb-1#0", snippet="s"
         )
-        got = with_actions(answered([article]), found.match("q", TIER1))
+        got = with_actions(answered([article]), found.match("q", TIER1, retrieval("pb-gap")))
     finally:
         del STEPS["pb-gap"]
     assert [c.index for c in got.citations] == [1, 2, 3]
@@ -193,7 +224,7 @@ def test_the_steps_citations_follow_the_answers_without_a_gap() -> None:
 
 def test_no_match_or_an_abstention_suggests_no_action() -> None:
     found, _ = matcher(pb_chunk("pb-dup", "When to use", 0.7))
-    match = found.match("q", TIER1)
+    match = found.match("q", TIER1, retrieval("pb-dup"))
     assert with_actions(answered(abstained=True), match).next_actions == []
     assert with_actions(answered(), None).next_actions == []
 
@@ -208,3 +239,25 @@ def test_the_evidence_is_the_best_score_and_its_lead_whatever_the_threshold() ->
     assert found.decide(ranked, TIER1, "charged twice") is None
     assert PlaybookMatcher.evidence(ranked[:1]) == (0.4, 0.4)  # a lone playbook leads by all
     assert PlaybookMatcher.evidence([]) == (0.0, 0.0)
+
+
+def test_a_playbook_that_cannot_be_kept_costs_no_store_read() -> None:
+    reads: list[str] = []
+
+    def siblings(doc: str, audience: Audience) -> list[RetrievedChunk]:
+        reads.append(doc)
+        return STEPS.get(doc, [])
+
+    weak = PlaybookMatcher(
+        Search([pb_chunk("pb-card", "When to use", 0.30), pb_chunk("pb-x", "When to use", 0.28)]),
+        siblings,
+    )
+    assert weak.match("q", TIER1, retrieval("kb-1020")) is None
+    assert reads == []  # under the threshold even if its link were found: not looked up
+    close = PlaybookMatcher(
+        Search([pb_chunk("pb-card", "When to use", 0.70), pb_chunk("pb-x", "When to use", 0.40)]),
+        siblings,
+    )
+    match = close.match("customer charged twice", TIER1, retrieval("kb-1020"))
+    assert match is not None and match.doc_id == "pb-card"
+    assert reads == ["pb-card"]  # its links and its actions, from one read
