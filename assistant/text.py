@@ -109,7 +109,7 @@ def _label(line: str) -> bool:
 
 
 TABLE_RULE = re.compile(  # a Markdown table's rule line under its header
-    r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$"
+    r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$"
 )
 
 
@@ -122,6 +122,16 @@ def _cells(line: str) -> list[str]:
     return cells
 
 
+def is_table_start(header: str, rule: str) -> bool:
+    """Whether ``header`` and the line after it open a Markdown table: a rule line of as many
+    cells as the header's ("Host|Notes" over ":--|:--", "| a | b |" over "|---|---|"). A lone
+    cell needs three dashes, so that a line such as "- |" under "run: |" is no table."""
+    if "|" not in header or not TABLE_RULE.match(rule):
+        return False
+    cells = _cells(rule)
+    return len(cells) == len(_cells(header)) and (len(cells) > 1 or "---" in rule)
+
+
 def linear_tables(text: str) -> str:
     """Markdown tables as one line per row, each cell after its column's header ("Plan:
     Growth; Requests per minute: 120."); the header and rule lines are dropped. A row read
@@ -131,7 +141,7 @@ def linear_tables(text: str) -> str:
     i = 0
     while i < len(lines):
         header = lines[i]
-        if "|" in header and i + 1 < len(lines) and TABLE_RULE.match(lines[i + 1]):
+        if i + 1 < len(lines) and is_table_start(header, lines[i + 1]):
             names = _cells(header)
             i += 2
             while i < len(lines) and "|" in lines[i] and lines[i].strip():

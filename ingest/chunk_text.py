@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from assistant.text import TABLE_RULE
+from assistant.text import is_table_start
 
 _HEADING = re.compile(r"^ {0,3}(#{1,4})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -169,7 +169,7 @@ def _units(body: str, max_words: int) -> list[_Unit]:
         for line_number, line in enumerate(lines, start=1):
             end = "\n" if line_number < len(lines) else "\n\n"
             following = lines[line_number] if line_number < len(lines) else ""
-            if not opener and "|" in line and TABLE_RULE.match(following):
+            if not opener and is_table_start(line, following):
                 head = f"{line}\n{following}"
                 units.append(_Unit(line, len(line.split()), end, head, "head"))
                 continue

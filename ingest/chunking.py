@@ -37,6 +37,12 @@ class _Piece:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# The chunking rules' version, recorded with the chunker's settings (``Ingestor._config``): a
+# change to the rules that changes chunks bumps it, so every stored document is re-chunked on
+# the next ingest. 2: tables whose rule cells have fewer than three dashes (":--|:--").
+RULES = 2
+
+
 class StructureChunker(TransformComponent):
     """Splits Documents into section chunks (``TextNode``) carrying ``CHUNK_FIELDS``."""
 

@@ -31,7 +31,7 @@ from llama_index.core.storage.docstore import SimpleDocumentStore
 from assistant.embedding import Embedder
 from assistant.errors import room_checked
 from assistant.store import ChunkStore, DerivedIndex, bump_generation
-from ingest.chunking import StructureChunker
+from ingest.chunking import RULES, StructureChunker
 from ingest.model import IngestIssue
 from ingest.sources import Limits, SourceOptions, read_sources
 from ingest.sources.identity import (
@@ -261,7 +261,11 @@ class Ingestor:
 
     def _config(self) -> str:
         """What chunks depend on besides the documents: the chunker and the embedding model."""
-        config = {"chunker": self.chunker.to_dict(), "embed_model": self.embedder.model_id}
+        config = {
+            "chunker": self.chunker.to_dict(),
+            "chunk_rules": RULES,
+            "embed_model": self.embedder.model_id,
+        }
         return json.dumps(config, sort_keys=True)
 
     def _reconfigure(self, docs: DocStoreFile) -> bool:

@@ -86,6 +86,17 @@ def test_a_table_reads_row_by_row_with_its_headers() -> None:
     ]
 
 
+def test_a_table_with_short_rule_cells_and_no_outer_pipes_reads_the_same() -> None:
+    text = "Host|Notes\n:--|:-:\nFirebase|See the hosting guide.\nNetlify|Automatic."
+    assert linear_tables(text).split("\n") == [
+        "Host: Firebase; Notes: See the hosting guide.",
+        "Host: Netlify; Notes: Automatic.",
+    ]
+    # a rule whose cells do not match the header's, or a lone short cell, opens no table
+    assert linear_tables("a|b|c\n--|--") == "a|b|c\n--|--"
+    assert linear_tables("run: |\n- |\n  echo") == "run: |\n- |\n  echo"
+
+
 def test_list_items_that_are_not_sentences_carry_their_lists_lead_in() -> None:
     text = (
         "- Annual plan charges older than 30 days\n"

@@ -115,6 +115,15 @@ def test_a_table_cut_across_chunks_starts_each_chunk_with_its_header() -> None:
     )
 
 
+def test_a_table_without_outer_pipes_and_short_rule_cells_is_cut_the_same_way() -> None:
+    rows = "\n".join(f"Host {i}|See the guide. Then a note on host {i}." for i in range(20))
+    text = f"# T\n\nBy host.\n\nHost|Notes\n:--|:--\n{rows}\n\nAfter the table."
+    nodes = chunk(document(text), max_words=40, overlap_words=8)
+    cut = [n.text for n in nodes if "Then a note on host" in n.text]
+    assert len(cut) > 1
+    assert all(t.index("Host|Notes\n:--|:--\n") < t.index("Then a note") for t in cut)
+
+
 def test_long_section_is_windowed_at_sentence_boundaries_with_overlap() -> None:
     sentences = [f"Sentence number {i} has exactly six words." for i in range(40)]
     nodes = chunk(document("# T\n\n" + " ".join(sentences)), max_words=50, overlap_words=14)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.settings import Settings
 from assistant.store import ChunkStore
-from ingest.chunking import StructureChunker
+from ingest.chunking import RULES, StructureChunker
 from ingest.sync import Ingestor
 
 pytestmark = pytest.mark.slow
@@ -86,6 +87,20 @@ def test_rerun_on_unchanged_input_embeds_nothing(
     assert report.unchanged == 6 and report.added == report.updated == 0
     assert counting.texts == 0
     assert snapshot(settings) == before
+
+
+def test_a_store_chunked_under_older_chunking_rules_is_rechunked_once(
+    settings: Settings, tiny_kb: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    make_ingestor(settings, embedder).sync([tiny_kb])
+    config = settings.data_dir / "ingest-config.json"
+    recorded = json.loads(config.read_text())
+    assert recorded["chunk_rules"] == RULES
+    config.write_text(json.dumps({**recorded, "chunk_rules": RULES - 1}, sort_keys=True))
+    report = make_ingestor(settings, embedder).sync([tiny_kb])
+    assert report.reconfigured and report.updated == 6 and report.unchanged == 0
+    again = make_ingestor(settings, embedder).sync([tiny_kb])
+    assert not again.reconfigured and again.unchanged == 6
 
 
 def test_new_chunking_settings_rechunk_every_document_once(
