@@ -19,6 +19,7 @@ from assistant.compose import Services
 from assistant.embedding import file_sha256
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings
+from ingest.chunking import RULES
 from ingest.sources import SourceOptions, ignored
 from ingest.sync import Progress, SyncReport
 
@@ -95,8 +96,9 @@ def open_store(
     own = eval_settings(settings, name, digest)
     services = Services(own)
     marker = own.data_dir / MARKER
-    if marker.is_file():
-        built = json.loads(marker.read_text())
+    built = json.loads(marker.read_text()) if marker.is_file() else None
+    # a store chunked under older chunking rules is synced again, which re-chunks it
+    if built is not None and built.get("chunk_rules", 1) == RULES:
         if built.get("embed_model") != own.embed_model:
             raise KbassistError(
                 ErrorCode.CONFIG,
@@ -116,6 +118,7 @@ def open_store(
         "hash": digest,
         "sources": [str(Path(s).resolve()) for s in sources],
         "embed_model": own.embed_model,
+        "chunk_rules": RULES,
         "documents": report.added + report.updated + report.unchanged,
         "failed": report.failed,
     }

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.settings import Settings
 from evals.stores import MARKER, eval_settings, file_hash, kb_store, tree_hash
+from ingest.chunking import RULES
 from tests.conftest import write_tiny_kb
 
 
@@ -63,3 +64,22 @@ def test_a_cached_store_gets_indexes_it_predates(settings: Settings, tmp_path: P
     second = kb_store(settings, [kb])
     assert second.ingested is None
     assert second.services.window_lexical.is_current()
+
+
+@pytest.mark.slow
+def test_a_cached_store_chunked_under_older_rules_is_rechunked(
+    settings: Settings, tmp_path: Path
+) -> None:
+    kb = write_tiny_kb(tmp_path / "kb")
+    first = kb_store(settings, [kb])
+    marker = first.path / MARKER
+    built = json.loads(marker.read_text())
+    assert built["chunk_rules"] == RULES
+    marker.write_text(json.dumps({**built, "chunk_rules": RULES - 1}))
+    config = first.path / "ingest-config.json"
+    config.write_text(json.dumps({**json.loads(config.read_text()), "chunk_rules": RULES - 1}))
+    second = kb_store(settings, [kb])
+    assert second.path == first.path and second.ingested is not None
+    assert second.ingested.reconfigured and second.ingested.updated == 6
+    assert json.loads(marker.read_text())["chunk_rules"] == RULES
+    assert kb_store(settings, [kb]).ingested is None  # and then found as before
