@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
-_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+")  # as _BLOCK_START and _ITEM read them
 
 
 def split_sentences(text: str) -> list[str]:

@@ -147,3 +147,12 @@ def test_a_label_line_and_the_sentence_it_names_read_as_one() -> None:
     )
     long_title = "Connect Your Samsung Smart TV To The Home Network"
     assert unwrap(f"{long_title}\nOpen Settings.") == f"{long_title}\nOpen Settings."
+
+
+def test_every_markdown_bullet_reads_the_same() -> None:
+    for mark in ("-", "*", "+", "1."):
+        text = f"{mark} Open **Settings > Users**.\n{mark} Click **Invite user**."
+        assert split_sentences(unwrap(text)) == [
+            "Open **Settings > Users**.",
+            "Click **Invite user**.",
+        ], mark
