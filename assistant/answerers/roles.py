@@ -45,7 +45,10 @@ _CASE_DETAIL = re.compile(
     r"|\b(?:invoices?|orders?|tickets?|receipts?|payments?)\s+(?:no\.?\s*|number\s+|#)?\d{3,}"
     r"|\(\d{3,}(?:,\s*\d{3,})+\)"  # (1201, 1204, 1209)
     rf"|\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})[a-z]*\b"  # Nov 1, 1 Oct
-    rf"|\b(?:since|on|last|this|next)\s+(?:{_DAYS})\b|\b(?:yesterday|last night|today)\b",
+    rf"|\b(?:since|on|last|this|next)\s+(?:{_DAYS})\b|\b(?:yesterday|last night|today)\b"
+    # what was done in the case, told in the past: "Billing refunded the 4 extra seats"
+    r"|^\s*(?:(?:billing|support|engineering|security|tier\s?\d)\s+)?[a-z]+ed\s+"
+    r"(?:the|both|one|their|his|her|its|all)\b",
     re.IGNORECASE,
 )
 _GREETING = re.compile(
@@ -77,6 +80,9 @@ def general_part(sentence: str) -> str:
     text = " ".join(kept).strip().rstrip(";,")
     if not text or len(stems(text)) < 3 or text.startswith("("):
         return ""
+    first = text.split()[0]
+    if first.isalpha() and first.islower():  # a later clause now opens it ("refunds take...")
+        text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 

@@ -67,6 +67,14 @@ def test_a_case_record_keeps_only_its_general_clauses() -> None:
     assert general_part("The invoices (1201, 1204, 1209) used an unmapped tax code.") == ""
     # a bare amount after a money verb is the case's; a count or a period after one is general
     assert general_part("Refund 300 from Payments > Transactions > Refund.") == ""
+    # what was done in that case, told in the past, is the case's story
+    assert general_part("Billing refunded the 4 extra seats.") == ""
+    assert general_part("Confirmed the duplicate; refunds take 5-10 business days.") == (
+        "Refunds take 5-10 business days."
+    )
+    assert general_part("Deleted invoices can be restored within 30 days.") == (
+        "Deleted invoices can be restored within 30 days."
+    )
     assert general_part("Customers charged 2 times get one charge refunded.") == (
         "Customers charged 2 times get one charge refunded."
     )
