@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from assistant.answerers.common import citation_for, next_actions
 from assistant.answerers.situation import problem_cues
@@ -174,9 +175,9 @@ class PlaybookMatcher:
         return [
             (
                 doc_id,
-                (*evidence, float(doc_id in found or bool(self._links(doc_id, audience) & found))),
+                (*situation, _supported(doc_id, found, partial(self._actions, doc_id, audience))),
             )
-            for doc_id, evidence in _matched(ranked, question)
+            for doc_id, situation in _matched(ranked, question)
         ]
 
     def decide(
@@ -201,16 +202,14 @@ class PlaybookMatcher:
             return fetched[doc_id]
 
         best: tuple[float, str, float] | None = None  # probability, doc id, similarity
-        for doc_id, (score, lead, cues) in _matched(ranked, question):
-            if doc_id in found:
-                linked = 1.0
-            elif self.model.probability(score, lead, cues, 1.0) < self.model.threshold:
+        for doc_id, situation in _matched(ranked, question):
+            if self.model.probability(*situation, 1.0) < self.model.threshold:
                 linked = 0.0  # it cannot be kept either way
             else:
-                linked = float(bool(_links(actions(doc_id)) & found))
-            probability = self.model.probability(score, lead, cues, linked)
+                linked = _supported(doc_id, found, partial(actions, doc_id))
+            probability = self.model.probability(*situation, linked)
             if best is None or probability > best[0]:
-                best = (probability, doc_id, score)
+                best = (probability, doc_id, situation[0])
         if best is None or best[0] < self.model.threshold:
             return None
         probability, doc_id, score = best
@@ -219,9 +218,6 @@ class PlaybookMatcher:
     def _actions(self, doc_id: str, audience: Audience) -> tuple[RetrievedChunk, ...]:
         """The playbook's chunks that carry actions, in order."""
         return tuple(c for c in self.siblings(doc_id, audience) if c.metadata.get("actions"))
-
-    def _links(self, doc_id: str, audience: Audience) -> set[str]:
-        return _links(self._actions(doc_id, audience))
 
 
 def _matched(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, Situation]]:
@@ -236,14 +232,20 @@ def _matched(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, 
     return out
 
 
-def _links(actions: Sequence[RetrievedChunk]) -> set[str]:
-    """The pages a playbook's link actions point to."""
-    return {
+def _supported(
+    doc_id: str, found: set[str], actions: Callable[[], Sequence[RetrievedChunk]]
+) -> float:
+    """1.0 when ``found`` (``_first_documents``) holds the playbook or a page its link actions
+    point to (its ``actions`` are read only when the playbook itself is not there), else 0.0."""
+    if doc_id in found:
+        return 1.0
+    pages = {
         _page(str(action["url"]))
-        for chunk in actions
+        for chunk in actions()
         for action in decode_actions(chunk.metadata.get("actions"))
         if action.get("kind") == "link" and action.get("url")
     }
+    return float(bool(pages & found))
 
 
 def _page(url: str) -> str:
