@@ -108,7 +108,7 @@ def _label(line: str) -> bool:
     return len(words) <= _LABEL_WORDS and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-TABLE_RULE = re.compile(  # a Markdown table's rule line under its header
+_TABLE_RULE = re.compile(  # a Markdown table's rule line under its header
     r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$"
 )
 
@@ -126,7 +126,7 @@ def is_table_start(header: str, rule: str) -> bool:
     """Whether ``header`` and the line after it open a Markdown table: a rule line of as many
     cells as the header's ("Host|Notes" over ":--|:--", "| a | b |" over "|---|---|"). A lone
     cell needs three dashes, so that a line such as "- |" under "run: |" is no table."""
-    if "|" not in header or not TABLE_RULE.match(rule):
+    if "|" not in header or not _TABLE_RULE.match(rule):
         return False
     cells = _cells(rule)
     return len(cells) == len(_cells(header)) and (len(cells) > 1 or "---" in rule)

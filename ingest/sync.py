@@ -260,7 +260,8 @@ class Ingestor:
                 index.rebuild(self.store)
 
     def _config(self) -> str:
-        """What chunks depend on besides the documents: the chunker and the embedding model."""
+        """What chunks depend on besides the documents: the chunker, its rules' version and the
+        embedding model."""
         config = {
             "chunker": self.chunker.to_dict(),
             "chunk_rules": RULES,
