@@ -230,12 +230,16 @@ class Selector:
             best[source.index] = max(best.get(source.index, 0.0), score)
         lead = self.lead.choose(sources, LEADS, (AGENT,), best, wanted)
         if lead is not None and lead.index not in best:  # it leads with its best sentence
-            if len(chosen) >= self.max_sentences:
-                dropped_source = chosen.pop()[1].index
-                if not any(c[1].index == dropped_source for c in chosen):
-                    del best[dropped_source]
-            chosen.append((0.0, lead, opening(lead, wanted)))
-            best[lead.index] = 0.0
+            first = opening(lead, wanted)
+            # what it opens with is not said again by another source
+            chosen = [
+                c for c in chosen if not _duplicate(lead.sentences[first], c[1].sentences[c[2]])
+            ]
+            del chosen[self.max_sentences - 1 :]
+            chosen.append((0.0, lead, first))
+            best = {}
+            for score, source, _ in chosen:
+                best[source.index] = max(best.get(source.index, 0.0), score)
         chosen += _announced(chosen)
         by_index = {source.index: source for _, source, _ in chosen}
         order = sorted(

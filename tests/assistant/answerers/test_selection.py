@@ -182,6 +182,26 @@ def test_an_agent_facing_source_leads_unless_retrieval_puts_a_case_far_above_it(
     assert any(p.passage == 2 for p in picks)  # the article still adds what it says
 
 
+def test_what_the_leading_source_opens_with_is_not_said_again_by_another() -> None:
+    question = "My client paid twice. Can you refund the duplicate payment?"
+    leading = chunk(
+        "ticket-1",
+        "The refund reaches the card in 5-10 business days; the invoice stays marked as paid.",
+        "ticket",
+        "Paid twice > Resolution",
+    )
+    twin = chunk(
+        "ticket-2",
+        "The duplicate payment refund appears on the card in 5-10 business days and the "
+        "invoice stays paid.",
+        "ticket",
+        "Double charge > Resolution",
+    )
+    picks = Selector().choose(question, [scored(leading, 11.0, 0.8), scored(twin, 2.0, 0.7)]).picks
+    assert picks[0].passage == 0
+    assert sum("5-10 business days" in p.text for p in picks) == 1
+
+
 def test_the_best_retrieved_article_leads_not_the_one_sharing_most_words() -> None:
     question = "How long before a password reset link for invoices expires on mobile?"
     wordy = chunk(
