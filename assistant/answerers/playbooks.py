@@ -6,15 +6,19 @@ dense search restricted to the source types whose steps are followed, so paraphr
 A "when to use" lists alternative situations, any one of which calls for the playbook, so with
 a ``similarity`` a candidate's similarity is that of its closest situation (each bullet with the
 playbook's title) when that is closer than the section as a whole. Each candidate is scored by
-a small logistic model (``PlaybookModel``) over four pieces of evidence: that similarity, its
+a small logistic model (``PlaybookModel``) over five pieces of evidence: that similarity, its
 lead over the best other candidate's, how plainly the question reports a situation rather
 than asks for information (``situation.problem_cues``: a playbook is for something gone wrong,
-not for a question on the same topic), and whether the question's own retrieval agrees: the
+not for a question on the same topic), whether the question's own retrieval agrees (the
 playbook, or an article its steps link to, is among the first ``LINKED_DOCS`` documents found
-for the question (a "when to use" that shares a word or two with a question on another topic
-finds no support there). The most likely candidate is kept when its probability
-clears the model's threshold. Its action-bearing chunks (steps, escalation rules) then become
-the suggestion's next actions, each citing its chunk, whatever answerer wrote the answer.
+for the question: a "when to use" that shares a word or two with a question on another topic
+finds no support there), and how much closer the question is to the playbook's situation than
+to the closest how-to knowledge its retrieval found (an article, ``_howto``): a question an
+article explains as well as the playbook's situation describes it asks how something works,
+and one that meets a situation better than any article reports that situation. The most likely
+candidate is kept when its probability clears the model's threshold. Its action-bearing chunks
+(steps, escalation rules) then become the suggestion's next actions, each citing its chunk,
+whatever answerer wrote the answer.
 """
 
 from __future__ import annotations
@@ -40,8 +44,9 @@ SiblingFetcher = Callable[[str, Audience], list[RetrievedChunk]]
 _BULLET = re.compile(r"^\s*[-*]\s+(.+)$", re.MULTILINE)
 
 # (similarity of "when to use", lead over the next candidate, the question's problem cues,
-# 1.0 when the question's retrieval found the playbook or an article it links to, else 0.0)
-Evidence = tuple[float, float, float, float]
+# 1.0 when the question's retrieval found the playbook or an article it links to, else 0.0,
+# that similarity less the dense similarity of the closest how-to passage retrieved)
+Evidence = tuple[float, float, float, float, float]
 Situation = tuple[float, float, float]  # the first three: how the question meets "when to use"
 ACTION_LIMIT = 8  # a playbook's steps and escalation rules together
 CANDIDATES = 3  # the best "when to use" matches the model weighs
@@ -53,9 +58,10 @@ class PlaybookModel:
     """P(this candidate is the playbook to follow) = sigmoid(intercept + w . evidence), where the
     evidence is (similarity of its "when to use", lead over the best other candidate's, the
     question's problem cues, 0 to ``situation.MAX_CUES``, and whether the question's retrieval
-    found it or an article it links to, 0 or 1)."""
+    found it or an article it links to, 0 or 1, and its similarity's margin over the closest
+    how-to passage that retrieval found)."""
 
-    weights: tuple[float, float, float, float]
+    weights: tuple[float, float, float, float, float]
     intercept: float
     threshold: float  # keep the best candidate from this probability up
     # A match whose "when to use" is this similar to the question, and leads the other
@@ -73,28 +79,30 @@ class PlaybookModel:
             return False
         return evidence[0] >= self.cover[0] and evidence[1] >= self.cover[1]
 
-    def probability(self, score: float, lead: float, cues: float, linked: float) -> float:
-        z = self.intercept + sum(
-            w * x for w, x in zip(self.weights, (score, lead, cues, linked), strict=True)
-        )
+    def probability(
+        self, score: float, lead: float, cues: float, linked: float, margin: float
+    ) -> float:
+        evidence = (score, lead, cues, linked, margin)
+        z = self.intercept + sum(w * x for w, x in zip(self.weights, evidence, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 # Fitted and chosen on DEV items only (evals/gold/sample_kb.yaml, split dev, the 74 items
 # annotated with a playbook or ``none``): ``python -m evals.fit_answerability`` prints both. The
 # threshold is the middle of a plateau of dev next-action accuracy where the wrong-playbook rate
-# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.797, wrong playbook 0.027).
-# Judged by 5-fold cross-validation on dev (5 shuffles): with the linked-document evidence
-# 0.811 accuracy / 0.030 wrong playbook, without it 0.786 / 0.035. Tried and left out the same
-# way: the playbook's rank in the question's retrieval (0.751 / 0.054 beside the cues; an
-# earlier model had it), and the similarity of its steps to the question (0.765 / 0.038). The
+# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.851, wrong playbook 0.027).
+# Judged by 5-fold cross-validation on dev (5 shuffles): with the margin over how-to knowledge
+# 0.822 accuracy / 0.032 wrong playbook, without it 0.811 / 0.030, and without the
+# linked-document evidence as well 0.786 / 0.035. Tried and left out the same way: the
+# playbook's rank in the question's retrieval (0.751 / 0.054 beside the cues; an earlier model
+# had it), and the similarity of its steps to the question (0.765 / 0.038). The
 # cover bar is the earlier similarity-only matcher's (chosen on the first dev items): a clear
 # match says the knowledge base covers the question. Re-checked on the grown dev split with the
 # closest situation's similarity: a lower bar answers more (dev top-1 0.685 -> 0.730 at (0.35,
 # 0.08)) and abstains worse (F1 0.603 -> 0.576); of the bars tried, (0.38, 0.12) has the best
 # dev abstention F1.
 PLAYBOOK_MODEL = PlaybookModel(
-    weights=(1.7362, 2.5904, 0.6766, 2.682), intercept=-4.8071, threshold=0.46
+    weights=(1.5396, 2.3862, 0.6722, 2.5779, 1.7098), intercept=-4.4169, threshold=0.43
 )
 
 
@@ -168,14 +176,20 @@ class PlaybookMatcher:
         retrieved: Sequence[RetrievedChunk] = (),
     ) -> list[tuple[str, Evidence]]:
         """The best ``CANDIDATES`` of ``ranked`` (``scores``), each with its evidence: its
-        similarity, its lead over the best other candidate's, the question's problem cues, and
+        similarity, its lead over the best other candidate's, the question's problem cues,
         whether ``retrieved`` (the question's retrieval, best first) found it or an article it
-        links to among its first ``LINKED_DOCS`` documents."""
+        links to among its first ``LINKED_DOCS`` documents, and its similarity's margin over
+        the closest how-to passage of ``retrieved`` (``_howto``)."""
         found = _first_documents(retrieved)
+        howto = _howto(retrieved)
         return [
             (
                 doc_id,
-                (*situation, _supported(doc_id, found, partial(self._actions, doc_id, audience))),
+                (
+                    *situation,
+                    _supported(doc_id, found, partial(self._actions, doc_id, audience)),
+                    _margin(situation[0], howto),
+                ),
             )
             for doc_id, situation in _matched(ranked, question)
         ]
@@ -194,6 +208,7 @@ class PlaybookMatcher:
         up (a store read) only where they could decide it: a candidate that would stay under
         the threshold even with retrieval's support counts as unsupported."""
         found = _first_documents(retrieved)
+        howto = _howto(retrieved)
         fetched: dict[str, tuple[RetrievedChunk, ...]] = {}
 
         def actions(doc_id: str) -> tuple[RetrievedChunk, ...]:
@@ -203,11 +218,12 @@ class PlaybookMatcher:
 
         best: tuple[float, str, float] | None = None  # probability, doc id, similarity
         for doc_id, situation in _matched(ranked, question):
-            if self.model.probability(*situation, 1.0) < self.model.threshold:
+            margin = _margin(situation[0], howto)
+            if self.model.probability(*situation, 1.0, margin) < self.model.threshold:
                 linked = 0.0  # it cannot be kept either way
             else:
                 linked = _supported(doc_id, found, partial(actions, doc_id))
-            probability = self.model.probability(*situation, linked)
+            probability = self.model.probability(*situation, linked, margin)
             if best is None or probability > best[0]:
                 best = (probability, doc_id, situation[0])
         if best is None or best[0] < self.model.threshold:
@@ -262,6 +278,27 @@ def _first_documents(retrieved: Sequence[RetrievedChunk]) -> set[str]:
             first[chunk.doc_id] = chunk
     urls = {_page(str(c.metadata["url"])) for c in first.values() if c.metadata.get("url")}
     return set(first) | urls
+
+
+def _howto(retrieved: Sequence[RetrievedChunk]) -> float | None:
+    """The dense similarity to the question of the closest how-to passage retrieved: agent-facing
+    knowledge whose documents carry no steps (articles, not playbooks or case records); None
+    when retrieval found none."""
+    return max(
+        (
+            float(chunk.signals.get("dense", 0.0))
+            for chunk in retrieved
+            if flags_of(chunk.source_type).agent_facing
+            and not flags_of(chunk.source_type).expand_steps
+        ),
+        default=None,
+    )
+
+
+def _margin(similarity: float, howto: float | None) -> float:
+    """How much closer the question is to a playbook's situation than to the closest how-to
+    passage retrieved; 0.0 (no evidence either way) when retrieval found none."""
+    return 0.0 if howto is None else similarity - howto
 
 
 def with_actions(suggestion: Suggestion, match: PlaybookMatch | None) -> Suggestion:

@@ -14,6 +14,7 @@ def row(
     *candidates: tuple[str, float, float],
     cues: float = 0.0,
     linked: tuple[str, ...] = (),
+    margin: float = 0.0,
 ) -> PlaybookRow:
     item = GoldItem.model_validate(
         {"id": f"q{n}", "question": f"question {n}", "split": "dev", "playbook": expected}
@@ -21,7 +22,7 @@ def row(
     return PlaybookRow(
         item,
         tuple(
-            Candidate(d, (s, lead, cues, float(d in linked)), ("escalate",))
+            Candidate(d, (s, lead, cues, float(d in linked), margin), ("escalate",))
             for d, s, lead in candidates
         ),
     )
@@ -75,8 +76,26 @@ def test_retrieval_support_tells_a_playbook_from_a_close_when_to_use_on_another_
     assert not any(wrong for _, wrong in results)
 
 
+def test_the_margin_over_how_to_knowledge_tells_a_situation_from_a_how_to_question() -> None:
+    # the same similarity, lead, cues and support: only how much closer the question is to the
+    # playbook's situation than to the closest article differs
+    rows = [
+        row(n, "pb-a", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), margin=0.2)
+        for n in range(10)
+    ]
+    rows += [
+        row(10 + n, "none", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), margin=-0.1)
+        for n in range(10)
+    ]
+    model = fit(rows)
+    assert model.weights[4] > 0
+    results = [outcome(r, model, model.threshold) for r in rows]
+    assert sum(right for right, _ in results) >= 18
+    assert not any(wrong for _, wrong in results)
+
+
 def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
-    model = PlaybookModel(weights=(10.0, 0.0, 0.0, 0.0), intercept=-5.0, threshold=0.5)
+    model = PlaybookModel(weights=(10.0, 0.0, 0.0, 0.0, 0.0), intercept=-5.0, threshold=0.5)
 
     def scored(n: int, expected: str, score: float) -> PlaybookRow:
         return row(n, expected, ("pb-a", score, 0.2))
@@ -86,6 +105,7 @@ def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
     rows.append(scored(30, "none", 0.450))
     rows.append(scored(31, "pb-a", 0.452))  # a spike: right just above the near misses
     at, accuracy, wrong = threshold(rows, model)
-    spike, clear = model.probability(0.452, 0.2, 0.0, 0.0), model.probability(0.50, 0.2, 0.0, 0.0)
+    spike = model.probability(0.452, 0.2, 0.0, 0.0, 0.0)
+    clear = model.probability(0.50, 0.2, 0.0, 0.0, 0.0)
     assert spike < at <= clear  # inside the plateau, not on the spike
     assert wrong <= 0.05 and accuracy >= 10 / len(rows)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+import pytest
+
 from assistant.answerers.playbooks import (
     PLAYBOOK_MODEL,
     PlaybookMatcher,
@@ -20,11 +22,23 @@ TIER1 = Audience.agent("tier1")
 HELP = "https://help.example/articles"
 
 
-def retrieval(*doc_ids: str) -> list[RetrievedChunk]:
-    """A question's retrieval: one chunk of each document, best first (articles with a URL)."""
+TYPES = {"kb": "article", "pb": "playbook", "ticket": "ticket"}
+
+
+def retrieval(*doc_ids: str, dense: float = 0.5) -> list[RetrievedChunk]:
+    """A question's retrieval: one chunk of each document, best first, each ``dense`` similar
+    to the question (articles with a URL)."""
     return [
         RetrievedChunk(
-            f"{doc}:0", doc, doc, {"url": f"{HELP}/{doc}/" if doc.startswith("kb-") else ""}, 1.0
+            f"{doc}:0",
+            doc,
+            doc,
+            {
+                "source_type": TYPES[doc.split("-")[0]],
+                "url": f"{HELP}/{doc}/" if doc.startswith("kb-") else "",
+            },
+            1.0,
+            signals={"dense": dense},
         )
         for doc in doc_ids
     ]
@@ -107,6 +121,28 @@ def test_a_playbook_is_suggested_only_where_the_questions_retrieval_supports_it(
     # only the first documents count
     late = retrieval("kb-1", "kb-2", "kb-3", "kb-4", "kb-5", "kb-1020")
     assert close.match(question, TIER1, late) is None
+
+
+def test_a_question_an_article_explains_as_closely_is_not_taken_for_the_situation() -> None:
+    found, _ = matcher(
+        pb_chunk("pb-dup", "When to use", 0.60), pb_chunk("pb-x", "When to use", 0.40)
+    )
+    question = "customer asks about a duplicate charge"
+
+    def margin(retrieved: list[RetrievedChunk]) -> float:
+        return found.candidates(found.scores(question, TIER1), question, TIER1, retrieved)[0][1][4]
+
+    # the situation is much closer than any how-to passage: the question reports it
+    far = retrieval("pb-dup", "kb-2", dense=0.30)
+    assert margin(far) == pytest.approx(0.30)
+    reported = found.match(question, TIER1, far)
+    assert reported is not None and reported.doc_id == "pb-dup"
+    # an article closer than the situation: the question asks how something works
+    close = retrieval("pb-dup", "kb-2", dense=0.70)
+    assert margin(close) < 0
+    assert found.match(question, TIER1, close) is None
+    # playbooks and case records are not how-to passages: no evidence either way
+    assert margin(retrieval("pb-dup", "ticket-1", dense=0.9)) == 0.0
 
 
 def test_a_step_chunk_does_not_count_as_when_to_use() -> None:
