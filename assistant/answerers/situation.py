@@ -23,22 +23,25 @@ _NEGATION = (
     r"hasn'?t|haven'?t|never|no longer|not)"
 )
 _ACTION = (
-    r"(?:work|working|show|showing|shows|arrive|arriving|arrived|load|loading|sync|syncing|"
-    r"send|sending|sent|receive|received|get|getting|open|opening|save|saving|find|see|sign|"
-    r"log|pay|paid|match|matching|start|starting|run|running|connect|reconnect|update|upload|"
-    r"uploading|download|appear|appearing|accept|let|allow|print|export|import|verify|unlock)"
+    r"(?:work|works|working|worked|show|showing|shows|showed|shown|arrive|arriving|arrived|load|"
+    r"loading|loaded|sync|syncing|synced|send|sending|sent|receive|received|get|getting|got|open|"
+    r"opening|opened|save|saving|saved|find|found|see|seeing|sign|signed|log|logged|pay|paid|"
+    r"match|matching|matched|start|starting|started|run|running|connect|connected|reconnect|"
+    r"update|updated|upload|uploading|uploaded|download|downloaded|appear|appearing|appeared|"
+    r"accept|accepted|let|allow|print|export|import|imported|verify|verified|unlock)"
 )
 _FAILURE = (
     r"(?:errors?|fail(?:s|ed|ing|ure)?|crash(?:es|ed|ing)?|broken|broke|stuck|missing|lost|"
     r"wrong|invalid|expired|declined|denied|rejected|rejects|locked|paused|blocked|"
-    r"(?:greyed|grayed) out|disappeared|vanished|bounced|twice|still|again|suddenly|urgent|asap)"
+    r"(?:greyed|grayed) out|disappear(?:s|ed|ing)|vanish(?:es|ed|ing)|bounced|twice|still|"
+    r"again|suddenly|urgent|asap)"
 )
 _CUE = re.compile(
     rf"\b{_NEGATION}\s+(?:\w+\s+)?{_ACTION}\b"  # "won't sync", "can't even sign"
     rf"|\b{_FAILURE}\b"
     r"|\bwhat (?:do|should|can) (?:i|we|they) do\b|\bwhat now\b|\bwalk me through\b"
     r"|\bhow (?:do|should|can) (?:i|we) (?:handle|deal with|proceed|fix|resolve|respond)\b"
-    r"|\b[45]\d\d\b"  # an HTTP error status
+    r"|\b[45]\d\ds?\b"  # an HTTP error status ("429", "429s")
     r"|'[^'\n]{4,}'|\"[^\"\n]{4,}\"",  # a quoted message
     re.IGNORECASE,
 )

@@ -18,6 +18,10 @@ from assistant.answerers.situation import MAX_CUES, problem_cues
         "our script gets 429 after a few seconds",
         "the app says 'File too large' when I upload",
         "payout failed and the balance is stuck",
+        # every form of a cue's verb counts, not only the one first listed
+        "two new hires never showed up in the account",
+        "the receipt photo disappears when I hit Save",
+        "customer swears they get 429s at 30 requests a minute",
     ],
 )
 def test_a_report_of_a_problem_has_cues(text: str) -> None:
