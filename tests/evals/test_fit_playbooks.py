@@ -3,6 +3,10 @@ of a plateau, never on a one-item spike."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from assistant.answerers.playbooks import PlaybookModel
 from evals.fit_playbooks import Candidate, PlaybookRow, fit, outcome, threshold
 from evals.gold import GoldItem
@@ -41,56 +45,34 @@ def test_the_fitted_model_keeps_clear_matches_and_drops_near_misses() -> None:
     assert not any(wrong for _, wrong in results)
 
 
-def test_problem_cues_tell_a_situation_from_a_question_on_the_same_topic() -> None:
-    # the same similarity and lead: only whether the question reports a problem differs
+@pytest.mark.parametrize(
+    ("weight", "right", "none"),
+    [
+        # whether the question reports a problem: a report makes the playbook likelier
+        (2, {"cues": 2.0}, {}),
+        # whether the question's retrieval found the playbook (or an article it links to)
+        (3, {"linked": ("pb-a",)}, {}),
+        # how much closer the question is to the playbook's situation than to the closest
+        # article: a how-to question on the topic is explained by an article as closely
+        (4, {"margin": 0.2}, {"margin": -0.1}),
+    ],
+)
+def test_one_piece_of_evidence_alone_tells_the_situation_from_a_question_on_its_topic(
+    weight: int, right: dict[str, Any], none: dict[str, Any]
+) -> None:
+    # the same similarity and lead throughout: only the one piece of evidence differs
     rows = [
-        row(n, "pb-a", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), cues=2)
+        row(n, "pb-a", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), **right)
         for n in range(10)
     ]
     rows += [
-        row(10 + n, "none", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15))
+        row(10 + n, "none", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), **none)
         for n in range(10)
     ]
     model = fit(rows)
-    assert model.weights[2] > 0  # a problem report makes the playbook likelier
+    assert model.weights[weight] > 0
     results = [outcome(r, model, model.threshold) for r in rows]
-    assert sum(right for right, _ in results) >= 18
-    assert not any(wrong for _, wrong in results)
-
-
-def test_retrieval_support_tells_a_playbook_from_a_close_when_to_use_on_another_topic() -> None:
-    # the same similarity, lead and cues: only whether the question's retrieval found the
-    # playbook (or an article it links to) differs
-    rows = [
-        row(n, "pb-a", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), linked=("pb-a",))
-        for n in range(10)
-    ]
-    rows += [
-        row(10 + n, "none", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15))
-        for n in range(10)
-    ]
-    model = fit(rows)
-    assert model.weights[3] > 0
-    results = [outcome(r, model, model.threshold) for r in rows]
-    assert sum(right for right, _ in results) >= 18
-    assert not any(wrong for _, wrong in results)
-
-
-def test_the_margin_over_how_to_knowledge_tells_a_situation_from_a_how_to_question() -> None:
-    # the same similarity, lead, cues and support: only how much closer the question is to the
-    # playbook's situation than to the closest article differs
-    rows = [
-        row(n, "pb-a", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), margin=0.2)
-        for n in range(10)
-    ]
-    rows += [
-        row(10 + n, "none", ("pb-a", 0.50 + 0.005 * n, 0.15), ("pb-b", 0.35, -0.15), margin=-0.1)
-        for n in range(10)
-    ]
-    model = fit(rows)
-    assert model.weights[4] > 0
-    results = [outcome(r, model, model.threshold) for r in rows]
-    assert sum(right for right, _ in results) >= 18
+    assert sum(ok for ok, _ in results) >= 18
     assert not any(wrong for _, wrong in results)
 
 
