@@ -225,9 +225,7 @@ class Selector:
                 break
         if not chosen:
             return self._fallback(sources)
-        best: dict[int, float] = {}
-        for score, source, _ in chosen:
-            best[source.index] = max(best.get(source.index, 0.0), score)
+        best = _best_by_source(chosen)
         lead = self.lead.choose(sources, LEADS, (AGENT,), best, wanted)
         if lead is not None and lead.index not in best:  # it leads with its best sentence
             first = opening(lead, wanted)
@@ -237,9 +235,7 @@ class Selector:
             ]
             del chosen[self.max_sentences - 1 :]
             chosen.append((0.0, lead, first))
-            best = {}
-            for score, source, _ in chosen:
-                best[source.index] = max(best.get(source.index, 0.0), score)
+            best = _best_by_source(chosen)
         chosen += _announced(chosen)
         by_index = {source.index: source for _, source, _ in chosen}
         order = sorted(
@@ -437,6 +433,14 @@ def _announced(chosen: list[tuple[float, _Source, int]]) -> list[tuple[float, _S
             have.add((source.index, follow))
             out.append((score, source, follow))
     return out
+
+
+def _best_by_source(chosen: list[tuple[float, _Source, int]]) -> dict[int, float]:
+    """Each chosen source's best sentence score, by the source's index."""
+    best: dict[int, float] = {}
+    for score, source, _ in chosen:
+        best[source.index] = max(best.get(source.index, 0.0), score)
+    return best
 
 
 def _picks(source: _Source, start: int, end: int) -> list[Pick]:
