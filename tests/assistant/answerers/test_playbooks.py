@@ -297,3 +297,28 @@ def test_a_playbook_that_cannot_be_kept_costs_no_store_read() -> None:
     match = close.match("customer charged twice", TIER1, retrieval("kb-1020"))
     assert match is not None and match.doc_id == "pb-card"
     assert reads == ["pb-card"]  # its links and its actions, from one read
+
+
+def test_when_the_first_documents_are_all_case_records_the_agent_facing_ranking_supports() -> None:
+    # a ticket about a double payment finds the other double-payment tickets first; the
+    # question's ranking of agent-facing documents finds the article the playbook links to
+    knowledge = Search(retrieval("kb-1019", "kb-1020"))
+    candidates = [pb_chunk("pb-card", "When to use", 0.70), pb_chunk("pb-x", "When to use", 0.40)]
+    close = PlaybookMatcher(
+        Search(candidates), lambda doc, audience: STEPS.get(doc, []), knowledge=knowledge
+    )
+    question = "customer charged twice"
+    tickets = retrieval("ticket-1", "ticket-2", "ticket-3")
+    match = close.match(question, TIER1, tickets)
+    assert match is not None and match.doc_id == "pb-card"
+    asked = knowledge.queries[0]
+    assert "ticket" not in asked.filters.source_types
+    assert {"article", "playbook"} <= set(asked.filters.source_types)
+    assert asked.audience == TIER1 and asked.text == question
+    # without that ranking, nothing the question found supports the playbook
+    alone, _ = matcher(*candidates)
+    assert alone.match(question, TIER1, tickets) is None
+    # an article among the first documents: the question's own retrieval decides, unasked
+    knowledge.queries.clear()
+    assert close.match(question, TIER1, retrieval("ticket-1", "kb-1040")) is None
+    assert knowledge.queries == []
