@@ -295,29 +295,27 @@ def _page(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def _first_documents(retrieved: Sequence[RetrievedChunk]) -> set[str]:
-    """The ids and page addresses of the first ``LINKED_DOCS`` documents of a retrieval."""
+def _first_chunks(retrieved: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
+    """The first chunk of each of the first ``LINKED_DOCS`` documents of a retrieval."""
     first: dict[str, RetrievedChunk] = {}
     for chunk in retrieved:
         if chunk.doc_id not in first:
             if len(first) == LINKED_DOCS:
                 break
             first[chunk.doc_id] = chunk
-    urls = {_page(str(c.metadata["url"])) for c in first.values() if c.metadata.get("url")}
-    return set(first) | urls
+    return list(first.values())
+
+
+def _first_documents(retrieved: Sequence[RetrievedChunk]) -> set[str]:
+    """The ids and page addresses of the first ``LINKED_DOCS`` documents of a retrieval."""
+    first = _first_chunks(retrieved)
+    urls = {_page(str(c.metadata["url"])) for c in first if c.metadata.get("url")}
+    return {c.doc_id for c in first} | urls
 
 
 def _agent_facing(retrieved: Sequence[RetrievedChunk]) -> bool:
     """Whether an agent-facing document is among the first ``LINKED_DOCS`` of a retrieval."""
-    seen: list[str] = []
-    for chunk in retrieved:
-        if chunk.doc_id not in seen:
-            if len(seen) == LINKED_DOCS:
-                break
-            seen.append(chunk.doc_id)
-            if flags_of(chunk.source_type).agent_facing:
-                return True
-    return False
+    return any(flags_of(c.source_type).agent_facing for c in _first_chunks(retrieved))
 
 
 def _howto(retrieved: Sequence[RetrievedChunk]) -> float | None:
