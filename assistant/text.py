@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -177,14 +178,46 @@ _REFERENCE_WORDS = frozenset(
 )
 
 
+_POINTER = re.compile(r"^\W*see\b", re.IGNORECASE)
+
+
 def is_link_only(sentence: str) -> bool:
     """A sentence that only points elsewhere ("See [Cancel your plan](https://…)."): once its
-    links are taken out, nothing but reference words ("see", "also", "for more details") is left.
+    links are taken out, nothing but reference words ("see", "also", "for more details") is left;
+    or one that opens with "See" and links on ("See the [`css.PostCSS`](…) function.", "SEE
+    ALSO: [hugo server](…) - Start the embedded web server."), a pointer to another page.
     """
     if not _LINK.search(sentence):
         return False
+    if _POINTER.match(sentence):
+        return True
     rest = re.findall(r"[a-z0-9]+", _LINK.sub(" ", sentence).lower())
     return all(word in _REFERENCE_WORDS for word in rest)
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence that asks rather than tells ("Set up automatic deploys with GitHub?", a
+    frequently asked question's heading): it never answers. A button label that ends in a
+    question mark ("Click **Forgot password?**.") ends with its markup or a full stop."""
+    return sentence.rstrip().endswith("?")
+
+
+# HTML entities that are only typography (``&nbsp;``, ``&mdash;``, ``&#8217;``): read as their
+# characters. ``&amp;``, ``&lt;``, ``&gt;`` and ``&quot;`` are kept as written: Markdown and HTML
+# read them, and a sentence quoted from a page shows what the page shows.
+_ENTITY = re.compile(
+    r"&(?!(?:amp|lt|gt|quot);)(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#x[0-9a-fA-F]{1,6});"
+)
+_SPACES = re.compile(r"[ \u00a0]{2,}")
+
+
+def plain_entities(sentence: str) -> str:
+    """The sentence with its typographic HTML entities read as characters and a no-break space
+    as a space ("an&nbsp;`index.md`&nbsp;file" -> "an `index.md` file")."""
+    if "&" not in sentence:
+        return sentence
+    text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), sentence).replace("\u00a0", " ")
+    return _SPACES.sub(" ", text)
 
 
 # "This article explains how to ...": a sentence about the page, not about the product

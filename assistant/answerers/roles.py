@@ -8,8 +8,9 @@ of it that may be quoted.
 - ``excluded``: the customer's own words, and a playbook's "when to use" (when it applies, not
   what to do): they may match a question but never answer it.
 
-Link-only sentences ("See [X](…)") and table rules are never quoted; a table row is quoted with
-its column headers ("Plan: Growth; Requests per minute: 120.").
+Link-only sentences ("See [X](…)"), questions and table rules are never quoted; a table row is
+quoted with its column headers ("Plan: Growth; Requests per minute: 120."). Typographic HTML
+entities are read as their characters ("&nbsp;" as a space).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from assistant.retrieval import RetrievedChunk
 from assistant.text import (
     is_about_the_page,
     is_link_only,
+    is_question,
     label_fragments,
     linear_tables,
+    plain_entities,
     split_sentences,
     unwrap,
 )
@@ -149,11 +152,12 @@ def quotable(text: str, role: str) -> list[str]:
             not sentence
             or is_link_only(sentence)
             or is_about_the_page(sentence)
+            or is_question(sentence)
             or set(sentence) <= set("|-: ")
         ):
             out.append("")
         elif role in (RECORD, INTERNAL):
-            out.append(general_part(sentence))
+            out.append(general_part(plain_entities(sentence)))
         else:
-            out.append(sentence)
+            out.append(plain_entities(sentence))
     return out

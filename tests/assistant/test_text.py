@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from assistant.text import (
     is_about_the_page,
+    is_link_only,
+    is_question,
     label_fragments,
     linear_tables,
+    plain_entities,
     split_sentences,
     unwrap,
 )
@@ -156,3 +159,33 @@ def test_every_markdown_bullet_reads_the_same() -> None:
             "Open **Settings > Users**.",
             "Click **Invite user**.",
         ], mark
+
+
+def test_a_sentence_that_points_to_another_page_is_link_only() -> None:
+    assert is_link_only("See [Cancel your plan](https://help.example/kb-2).")
+    assert is_link_only(
+        "See the [`css.PostCSS`](https://gohugo.io/functions/css/postcss/) function."
+    )
+    assert is_link_only("SEE ALSO: [hugo server](https://gohugo.io/commands/) - Start the server.")
+    # a sentence with a link that says something itself is not
+    assert not is_link_only("Refunds take 5-10 days; see [Refunds](https://help.example/kb-9).")
+    assert not is_link_only("Seeing double charges? Open [Payments](https://help.example/pay).")
+    assert not is_link_only("See your invoices under Payments.")  # no link: a plain instruction
+
+
+def test_a_question_is_told_from_a_button_that_ends_in_a_question_mark() -> None:
+    assert is_question("Set up automatic builds and deploys with GitHub?")
+    assert is_question("How does Remote Support work? ")
+    assert not is_question("Click **Forgot password?**.")
+    assert not is_question("Click **Forgot password?**")
+    assert not is_question("Reset links are valid for 60 minutes.")
+
+
+def test_typographic_entities_read_as_characters_and_markup_ones_stay() -> None:
+    assert plain_entities("an&nbsp;`index.md`&nbsp;file") == "an `index.md` file"
+    assert plain_entities("Hugo&#8217;s server &mdash; fast") == "Hugo\u2019s server \u2014 fast"
+    assert (
+        plain_entities("Use &lt;div&gt; &amp; &quot;x&quot;")
+        == "Use &lt;div&gt; &amp; &quot;x&quot;"
+    )
+    assert plain_entities("R&D and AT&T stay") == "R&D and AT&T stay"

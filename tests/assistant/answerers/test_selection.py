@@ -330,3 +330,19 @@ def test_a_hyphenated_word_meets_the_same_words_written_apart() -> None:
     question = "How do I create an API key with read-only access?"
     texts = [p.text for p in Selector().choose(question, [steps]).picks]
     assert "Choose the access: **Read only** or **Read and write**." in texts
+
+
+def test_questions_pointers_and_entities_of_a_docs_page_are_not_quoted_as_they_stand() -> None:
+    page = chunk(
+        "docs-bundles",
+        "Getting started with bundles? A leaf bundle is a directory that contains an&nbsp;"
+        "`index.md`&nbsp;file and zero or more resources. See the [`Resources`]"
+        "(https://gohugo.io/methods/page/resources/) method.",
+        "docs",
+    )
+    units = [u for u in sentences_of(page, AGENT) if u]
+    assert units == [
+        "A leaf bundle is a directory that contains an `index.md` file and zero or more resources."
+    ]
+    answer = " ".join(p.text for p in Selector().choose("What is a leaf bundle?", [page]).picks)
+    assert "?" not in answer and "&nbsp;" not in answer and "See the" not in answer
