@@ -248,13 +248,17 @@ class Selector:
             ),
         )
         return _unabsorbed(
-            [
-                Pick(source.index, pos, source.sentences[pos])
-                for i in order
-                for _, source, pos in sorted(
-                    (c for c in chosen if c[1].index == i), key=lambda c: c[2]
-                )
-            ]
+            _said_already(
+                [
+                    Pick(source.index, pos, source.sentences[pos])
+                    for i in order
+                    for _, source, pos in sorted(
+                        (c for c in chosen if c[1].index == i), key=lambda c: c[2]
+                    )
+                ],
+                wanted,
+                {(s.index, _opener(s)) for s in by_index.values()},
+            )
         )
 
     def _meaning(self, question: str, sentences: list[str]) -> list[float]:
@@ -384,6 +388,41 @@ class Selector:
 
 
 _FOLLOWING = re.compile(r"\b(?:following|these|this command|as follows)\b", re.I)
+
+
+SHORT_LINE = 6  # words: an opening line this short that tells no number is a caption
+
+
+def _opener(source: _Source) -> int:
+    """The position of a source's first quotable sentence (-1 when it has none)."""
+    return next((pos for pos, sentence in enumerate(source.sentences) if sentence), -1)
+
+
+def _said_already(
+    picks: list[Pick], wanted: Collection[str], openers: Collection[tuple[int, int]]
+) -> list[Pick]:
+    """The picks without another passage's caption that brings no question word the answer has
+    not already said. A caption is the short line a passage opens with (``openers``: at most
+    ``SHORT_LINE`` words, no number or code), such as another page's one-line description
+    ("Install Hugo on macOS.", "Create new content"): it is picked for the words it shares with
+    the question, and says nothing the answer lacks."""
+    if not picks:
+        return picks
+    said: set[str] = set()
+    out: list[Pick] = []
+    for pick in picks:
+        mine = set(stems(pick.text)) & set(wanted)
+        caption = (
+            (pick.passage, pick.position) in openers
+            and len(pick.text.split()) <= SHORT_LINE
+            and not any(ch.isdigit() for ch in pick.text)
+            and "`" not in pick.text
+        )
+        if pick.passage != picks[0].passage and caption and mine <= said:
+            continue
+        said |= mine
+        out.append(pick)
+    return out
 
 
 def _unabsorbed(picks: list[Pick]) -> list[Pick]:

@@ -346,3 +346,25 @@ def test_questions_pointers_and_entities_of_a_docs_page_are_not_quoted_as_they_s
     ]
     answer = " ".join(p.text for p in Selector().choose("What is a leaf bundle?", [page]).picks)
     assert "?" not in answer and "&nbsp;" not in answer and "See the" not in answer
+
+
+def test_another_pages_caption_that_adds_no_question_word_is_left_out(monkeypatch) -> None:
+    snap = chunk(
+        "docs-snap",
+        "Snap packages are simple to install and are updated automatically. "
+        "Install Hugo with `sudo snap install hugo` on Linux.",
+        "docs",
+    )
+    macos = chunk("docs-macos", "Install Hugo on macOS.", "docs")
+    brew = chunk("docs-brew", "Install Hugo with Homebrew.", "docs")
+    question = "How do I install Hugo on Linux with snap or Homebrew?"
+
+    def answer() -> list[str]:
+        return [p.text for p in Selector().choose(question, [snap, macos, brew]).picks]
+
+    texts = answer()
+    assert texts[0].startswith("Snap packages")
+    assert "Install Hugo on macOS." not in texts  # install, Hugo: said already
+    assert "Install Hugo with Homebrew." in texts  # brings "Homebrew"
+    monkeypatch.setattr("assistant.answerers.selection.SHORT_LINE", 0)
+    assert "Install Hugo on macOS." in answer()  # it is the rule that leaves it out
