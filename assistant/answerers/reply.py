@@ -58,7 +58,11 @@ class ReplyWriter:
         Given the ``answer``'s sentences, only the sendable passages of the documents it cites
         are drawn on, when there are any: a document the answer passed over that happens to
         share the question's words ("stop" in "reminders stop" for "the sync stopped") would
-        make a draft about something else."""
+        make a draft about something else. The answer's words count beside the question's
+        (``Selector.context_weight``): when the answer comes from a source a customer may not
+        read (a resolved ticket, a playbook), the draft says what a public article says of the
+        same thing ("the invoice stays paid") rather than what it says of the question's topic
+        in general."""
         keep = [n for n, chunk in enumerate(passages) if sendable(chunk)]
         if answer is not None:
             cited = {passages[p.passage].doc_id for p in answer}
@@ -68,7 +72,8 @@ class ReplyWriter:
         local = {old: new for new, old in enumerate(keep)}
         own_dropped = {(local[p], pos) for p, pos in dropped if p in local}
         safe = [passages[n] for n in keep]
-        picks = self.selector.select(question, safe, own_dropped)[: self.max_sentences]
+        said = " ".join(p.text for p in answer) if answer else ""
+        picks = self.selector.select(question, safe, own_dropped, said)[: self.max_sentences]
         return self.compose([(p.text, [safe[p.passage]]) for p in picks])
 
     def compose(self, sentences: Sequence[tuple[str, Sequence[RetrievedChunk]]]) -> str:

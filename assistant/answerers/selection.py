@@ -90,6 +90,12 @@ class Selector:
     # precision 0.637 -> 0.744.
     relevance: float = 0.7
     lead: LeadRule = field(default_factory=LeadRule)  # which source opens the answer (``leading``)
+    # A word of the answer that the question lacks weighs this share of a question word when the
+    # reply draft's sentences are chosen (``select``'s ``context``): the draft then tells the
+    # customer what the answer tells the agent, from the sendable passages. Chosen on the sample
+    # gold set's dev items among 1, 0.5 and 0.25: draft token F1 0.280 -> 0.281 / 0.287 / 0.287,
+    # facts of the answer (``must_contain``) in the draft 0.257 -> 0.284 / 0.291 / 0.277.
+    context_weight: float = 0.5
     similarity: Similarity | None = None  # sentences' meaning, weighed with their words
     meaning: float = 0.0  # the weight of ``similarity`` in a sentence's score
     min_similarity: float = 0.0  # a sentence less similar than this is left out
@@ -133,11 +139,16 @@ class Selector:
         question: str,
         passages: Sequence[RetrievedChunk],
         dropped: Collection[tuple[int, int]] = (),
+        context: str = "",
     ) -> list[Pick]:
         """The answer's sentences, in answer order; ``dropped`` (passage, position) pairs are
-        never used (a stale side of a conflict)."""
+        never used (a stale side of a conflict). The words of ``context`` (what the answer
+        already says, for a reply draft) count beside the question's, at ``context_weight``."""
         sources = self.sources(passages, dropped)
         weights = _weights(stems(question), sources)
+        if context and self.context_weight:
+            added = _weights(stems(context) - weights.keys(), sources)
+            weights |= {stem: self.context_weight * w for stem, w in added.items()}
         total = sum(weights.values())
         if not total:
             return self._fallback(sources)

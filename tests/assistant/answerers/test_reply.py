@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answerers.reply import ReplyWriter
-from assistant.answerers.selection import Pick
+from assistant.answerers.selection import Pick, Selector
 from assistant.retrieval import RetrievedChunk
 
 
@@ -85,3 +85,31 @@ def test_items_of_one_list_are_said_under_their_lead_in_once() -> None:
     assert "What is not covered: Monthly plan charges; Enterprise subscriptions." in drafted
     # a short label ("Plan") is a table's column, not a lead-in: rows stay apart, each ended
     assert "Requests per minute: 120. Plan: Enterprise" in drafted
+
+
+def test_the_draft_tells_the_customer_what_the_answer_tells_the_agent() -> None:
+    # The answer comes from a resolved ticket, which a customer may not read; of the public
+    # article, the draft quotes what says the same thing ("the invoice stays paid"), not the
+    # sentence that shares most of the question's own words.
+    question = "Customer was charged twice for one payment. Can we refund one of the charges?"
+    ticket = passage(
+        "ticket-9",
+        "Refunded the second charge; the invoice stays paid.",
+        "internal",
+        source_type="ticket",
+    )
+    article = passage(
+        "kb-pay",
+        "A payment can be charged twice when the customer retries on a slow connection. "
+        "Both charges show under Payments with their card and time. "
+        "Each charge has its own transaction ID. "
+        "Support teams answer within one business day. "
+        "After a refund of one charge, the invoice stays marked as paid.",
+    )
+    answer = [Pick(0, 0, "The invoice stays paid.")]
+    draft = ReplyWriter().draft(question, [ticket, article], answer=answer)
+    assert "the invoice stays marked as paid" in draft
+    assert "slow connection" not in draft and "Refunded the second" not in draft
+    # the question's words alone choose the other sentence
+    blind = ReplyWriter(selector=Selector(max_span=3, max_extra=1, context_weight=0.0))
+    assert "slow connection" in blind.draft(question, [ticket, article], answer=answer)
