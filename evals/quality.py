@@ -25,6 +25,7 @@ from evals.answer_metrics import (
     ReliabilityBin,
     agent_facing_first,
     citation_order,
+    draft_body,
     expected_calibration_error,
     fact_recall,
     next_actions_correct,
@@ -112,6 +113,7 @@ def off_topic(item: GoldItem) -> bool:
 class Checks:
     top_citation: float | None
     fact_recall: float | None
+    draft_fact_recall: float | None  # the same facts in the reply draft's body
     agent_facing_first: float | None
     next_actions: bool | None  # None: the item's playbook is not annotated
     wrong_playbook: bool | None
@@ -124,6 +126,8 @@ def item_checks(item: GoldItem, p: Prediction) -> Checks:
     answerable = item.answerable
     top = top_citation_correct(p.top_cited, item.expected_top()) if answerable else None
     facts = fact_recall(answer, item.must_contain) if answerable else None
+    draft = "" if p.abstained else draft_body(p.draft)
+    draft_facts = fact_recall(draft, item.must_contain) if answerable else None
     first = citation_order(answer)[:1]
     types = {first[0]: p.first_source_type} if first and p.first_source_type else {}
     expected = item.expected_playbook()
@@ -137,6 +141,7 @@ def item_checks(item: GoldItem, p: Prediction) -> Checks:
     return Checks(
         top_citation=top,
         fact_recall=facts,
+        draft_fact_recall=draft_facts,
         agent_facing_first=agent_facing_first(answer, types),
         next_actions=(
             next_actions_correct(expected, item.next_actions, p.action_playbooks, p.actions)
@@ -195,6 +200,8 @@ def quality_metrics(
         "top1_items": sum(1 for _, _, c in checks if c.top_citation is not None),
         "fact_recall": mean(c.fact_recall for _, _, c in checks),
         "fact_items": sum(1 for _, _, c in checks if c.fact_recall is not None),
+        # what the customer would read: the same facts in the reply draft
+        "draft_fact_recall": mean(c.draft_fact_recall for _, _, c in checks),
         "next_action_accuracy": _share([c.next_actions for _, _, c in checks]),
         "wrong_playbook_rate": _share([c.wrong_playbook for _, _, c in checks]),
         "playbook_items": sum(1 for _, _, c in checks if c.next_actions is not None),
@@ -231,7 +238,13 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
         f"  quality ({QUALITY_SPLIT} items) "
         + "  ".join(
             fmt(k)
-            for k in ("top1_citation", "fact_recall", "next_action_accuracy", "wrong_playbook_rate")
+            for k in (
+                "top1_citation",
+                "fact_recall",
+                "draft_fact_recall",
+                "next_action_accuracy",
+                "wrong_playbook_rate",
+            )
         ),
         "  quality    "
         + "  ".join(

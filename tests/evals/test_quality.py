@@ -131,12 +131,16 @@ ITEMS = [
 ]
 
 PREDICTIONS = [
-    # a: right document first, 1 of 2 facts, no actions (right: none fits) -> correct at 0.9
+    # a: right document first, 1 of 2 facts, no actions (right: none fits) -> correct at 0.9;
+    # its draft tells 1 of the 2 facts (the "More details" links do not count)
     prediction(
         "a",
         answer="Links are valid for 60 minutes [1]. Ask again [2].",
         top_cited="kb-1",
         first_source_type="article",
+        draft="Hi,\n\nThanks for reaching out.\n\nLinks last 60 minutes.\n\n"
+        "More details: https://help.example/newest-link\n\n"
+        "Let me know if anything is unclear.\n\nBest regards,",
     ),
     # b: a ticket cited first (wrong), the fact stated, actions from pb-dup and pb-chargeback
     prediction(
@@ -166,6 +170,7 @@ PREDICTIONS = [
 def test_item_checks_by_hand() -> None:
     a, b, c, d, _ = (item_checks(i, p) for i, p in zip(ITEMS, PREDICTIONS, strict=True))
     assert (a.top_citation, a.fact_recall, a.agent_facing_first) == (1.0, 0.5, 1.0)
+    assert a.draft_fact_recall == 0.5 and c.draft_fact_recall is None
     assert a.next_actions is True and a.wrong_playbook is False and a.correct
     assert (b.top_citation, b.fact_recall, b.agent_facing_first) == (0.0, 1.0, 0.0)
     assert b.next_actions is False and b.wrong_playbook is True and b.unsafe_draft
@@ -182,6 +187,7 @@ def test_quality_metrics_by_hand_on_the_test_split() -> None:
     assert metrics["items"] == 4  # e is dev
     assert metrics["top1_citation"] == 0.5 and metrics["top1_items"] == 2
     assert metrics["fact_recall"] == 0.75 and metrics["fact_items"] == 2
+    assert metrics["draft_fact_recall"] == 0.25  # a's draft 1 of 2 facts, b has no draft
     assert metrics["next_action_accuracy"] == 0.5 and metrics["playbook_items"] == 2
     assert metrics["wrong_playbook_rate"] == 0.5
     # first sources: a article, b ticket, c article (d abstained) -> 2/3
