@@ -419,10 +419,11 @@ def _said_already(
     the question, and says nothing the answer lacks."""
     if not picks:
         return picks
+    asked = set(wanted)
     said: set[str] = set()
     out: list[Pick] = []
     for pick in picks:
-        mine = set(stems(pick.text)) & set(wanted)
+        mine = stems(pick.text) & asked
         caption = (
             (pick.passage, pick.position) in openers
             and len(pick.text.split()) <= SHORT_LINE
