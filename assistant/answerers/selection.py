@@ -248,9 +248,10 @@ class Selector:
             chosen.append((0.0, lead, first))
             best = _best_by_source(chosen)
         chosen += _announced(chosen)
+        chosen = _introduced(chosen)
         by_index = {source.index: source for _, source, _ in chosen}
         order = sorted(
-            best,
+            (i for i in best if i in by_index),
             key=lambda i: (
                 i != (lead.index if lead else None),
                 by_index[i].role == INTERNAL,
@@ -484,6 +485,20 @@ def _announced(chosen: list[tuple[float, _Source, int]]) -> list[tuple[float, _S
             have.add((source.index, follow))
             out.append((score, source, follow))
     return out
+
+
+def _introduced(chosen: list[tuple[float, _Source, int]]) -> list[tuple[float, _Source, int]]:
+    """The chosen sentences without a lead-in ("... may look like this:") whose next sentence,
+    what it introduces, is not chosen (a code block too long to quote, an item left out): it
+    would end the answer, or stand before another sentence, pointing at nothing. Kept when it is
+    all there is."""
+    have = {(source.index, pos) for _, source, pos in chosen}
+    kept = [
+        c
+        for c in chosen
+        if not c[1].sentences[c[2]].rstrip().endswith(":") or (c[1].index, c[2] + 1) in have
+    ]
+    return kept or chosen
 
 
 def _best_by_source(chosen: list[tuple[float, _Source, int]]) -> dict[int, float]:

@@ -368,3 +368,16 @@ def test_another_pages_caption_that_adds_no_question_word_is_left_out(monkeypatc
     assert "Install Hugo with Homebrew." in texts  # brings "Homebrew"
     monkeypatch.setattr("assistant.answerers.selection.SHORT_LINE", 0)
     assert "Install Hugo on macOS." in answer()  # it is the rule that leaves it out
+
+
+def test_a_lead_in_whose_code_or_list_is_not_quoted_is_left_out() -> None:
+    config = "\n".join(f'  setting_{n}: "value {n}"' for n in range(8))  # too long to quote
+    page = chunk(
+        "docs-build",
+        "The build cache keeps processed assets between builds. "
+        "A build configuration for the cache may look like this:\n\n"
+        f"```yaml\n{config}\n```\n",
+        "docs",
+    )
+    texts = [p.text for p in Selector().choose("How do I configure the build cache?", [page]).picks]
+    assert texts == ["The build cache keeps processed assets between builds."]
