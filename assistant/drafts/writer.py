@@ -18,7 +18,7 @@ import yaml
 
 from assistant.drafts.grouping import TicketCase
 from assistant.embedding import Embedder
-from assistant.text import split_sentences
+from assistant.text import is_question, split_sentences
 
 REVIEW_DAYS = 90
 _PLACEHOLDER = re.compile(r"\[[A-Z_]{2,}\]")
@@ -78,7 +78,7 @@ def usable(sentence: str) -> bool:
         len(words) >= 4
         and not _PLACEHOLDER.search(sentence)
         and not _GREETING.match(sentence)
-        and not sentence.rstrip().endswith("?")
+        and not is_question(sentence)
     )
 
 
