@@ -73,6 +73,29 @@ def test_an_answer_citing_nothing_sendable_leaves_the_draft_to_the_sendable_pass
     assert "valid for 60 minutes" in draft and "ticket" not in draft
 
 
+def test_a_draft_about_something_else_than_the_answer_is_no_draft() -> None:
+    # The answer comes from a stale article; the only current public passage shares the
+    # question's words ("Xero", "sync", "stopped") but is about voiding invoices.
+    xero = passage(
+        "kb-xero",
+        "If someone disconnects Ledgerly in Xero, the sync stops and Ledgerly shows a banner.",
+        stale=True,
+    )
+    void = passage(
+        "kb-void",
+        "Reminders stop right away, and the customer's payment link says the invoice can no "
+        "longer be paid. If the invoice was synced to Xero, it is voided there as well.",
+    )
+    question = "Xero sync stopped after the customer renamed their organisation"
+    answer = [Pick(0, 0, xero.text)]
+    assert ReplyWriter().draft(question, [xero, void], answer=answer) == ""
+    # The same passage is drafted when it says what the answer says.
+    said = [Pick(0, 0, "Reminders stop, and an invoice synced to Xero is voided there as well.")]
+    assert "voided" in ReplyWriter().draft(question, [xero, void], answer=said)
+    # With no bar, the passage that merely shares the words is drafted.
+    assert "Reminders" in ReplyWriter(agreement=0.0).draft(question, [xero, void], answer=answer)
+
+
 def test_items_of_one_list_are_said_under_their_lead_in_once() -> None:
     drafted = ReplyWriter().compose(
         [
@@ -111,5 +134,10 @@ def test_the_draft_tells_the_customer_what_the_answer_tells_the_agent() -> None:
     assert "the invoice stays marked as paid" in draft
     assert "slow connection" not in draft and "Refunded the second" not in draft
     # the question's words alone choose the other sentence
-    blind = ReplyWriter(selector=Selector(max_span=3, max_extra=1, context_weight=0.0))
+    # (and, sharing none of the answer's words, that draft would not be kept: ``agreement``)
+    blind = ReplyWriter(
+        selector=Selector(max_span=3, max_extra=1, context_weight=0.0), agreement=0.0
+    )
     assert "slow connection" in blind.draft(question, [ticket, article], answer=answer)
+    gated = ReplyWriter(selector=Selector(max_span=3, max_extra=1, context_weight=0.0))
+    assert gated.draft(question, [ticket, article], answer=answer) == ""
