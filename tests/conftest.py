@@ -42,8 +42,13 @@ def embedder() -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder()
 
 
-def write_tiny_kb(root: Path) -> Path:
-    """A knowledge base small enough to embed in a second: 3 articles, 1 playbook, 3 tickets."""
+def write_tiny_kb(root: Path, current_refund_article: bool = False) -> Path:
+    """A knowledge base small enough to embed in a second: 3 articles, 1 playbook, 3 tickets.
+
+    Its duplicate-charge article is past its review date, so a duplicate-charge question gets
+    no reply draft (a draft quotes only current public articles). ``current_refund_article``
+    adds a fourth, current one that says what the answer says, for the channels' tests of
+    what an agent does with a draft."""
     (root / "articles").mkdir(parents=True, exist_ok=True)
     (root / "playbooks").mkdir(exist_ok=True)
     (root / "tickets").mkdir(exist_ok=True)
@@ -101,6 +106,20 @@ def write_tiny_kb(root: Path) -> Path:
             steps="1. Open an engineering ticket with the invoice number.\n2. Confirm restore.",
         ),
     ]
+    if current_refund_article:
+        articles.append(
+            dict(
+                id="kb-4",
+                title="When a refund arrives",
+                product="payments",
+                tags="refund",
+                review_by="2027-03-01",
+                visibility="public",
+                intro="When a customer was charged twice for one invoice, the second charge is "
+                "refunded to their card in 5 to 10 business days.",
+                steps="1. Tell the customer the refund date.\n2. Share the refund receipt.",
+            )
+        )
     for spec in articles:
         (root / "articles" / f"{spec['id']}.md").write_text(article.format(**spec))
     (root / "playbooks" / "pb-dup.yaml").write_text(

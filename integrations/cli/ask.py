@@ -10,6 +10,10 @@ from assistant.access import Audience
 from assistant.compose import Services
 from assistant.suggestion import AskRequest, Suggestion
 
+# why an answered suggestion has no reply draft (``answerers.reply``): a draft quotes only current
+# public articles, and only when what it says is what the answer says
+NO_DRAFT = "no current public article says this; write the reply yourself"
+
 
 def render(suggestion: Suggestion) -> str:
     if suggestion.abstained:
@@ -28,6 +32,8 @@ def render(suggestion: Suggestion) -> str:
             lines.append(f"  - {a.label} ({a.kind}; {a.playbook_id}{step})")
     if suggestion.reply_draft:
         lines += ["", "Reply draft:", suggestion.reply_draft]
+    else:
+        lines += ["", f"Reply draft: none ({NO_DRAFT})"]
     lines += ["", f"confidence: {suggestion.confidence:.2f} ({suggestion.answerer})"]
     if suggestion.fallback_reason:
         lines.append(f"note: the LLM was not used ({suggestion.fallback_reason})")

@@ -326,6 +326,9 @@
         notes.push(`Past their review date, check before relying on them: ${s.stale_sources.join(", ")}.`);
       }
       for (const w of s.warnings || []) notes.push(String(w));
+      if (!s.abstained && !s.reply_draft) {
+        notes.push("No reply draft: no current public article says this; write the reply yourself.");
+      }
       ui.notes.replaceChildren(...notes.map((n) => dom.el("li", {}, n)));
       dom.show(ui.notes, notes.length > 0);
     },

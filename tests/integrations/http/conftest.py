@@ -88,7 +88,7 @@ def live(
     server_settings: dict[str, Any],
 ) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("http")
-    kb = write_tiny_kb(root / "kb")
+    kb = write_tiny_kb(root / "kb", current_refund_article=True)
     with pytest.MonkeyPatch.context() as env:  # no developer configuration leaks in
         for name in list(os.environ):
             if name.startswith(("KBASSIST_", "SLACK_")):

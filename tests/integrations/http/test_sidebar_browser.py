@@ -469,6 +469,16 @@ def test_markdown_answers_show_bold_links_and_lists_not_asterisks(page: WebDrive
     assert reply == "Hi,\nRefunded today. See our guide (https://help.example.com/g)."
 
 
+def test_an_answer_without_a_reply_draft_says_why(page: WebDriver) -> None:
+    ask_for(page, markdown_suggestion("Reconnect as a QuickBooks admin [1].", snippet="Reconnect."))
+    assert not page.find_element(By.ID, "kb-reply-block").is_displayed()
+    notes = page.find_element(By.ID, "kb-notes")
+    assert notes.is_displayed() and "No reply draft" in notes.text
+    ask_for(page, markdown_suggestion("Reconnect [1].", snippet="Reconnect.", reply="Hi,\nDone."))
+    assert page.find_element(By.ID, "kb-reply-block").is_displayed()
+    assert "No reply draft" not in page.find_element(By.ID, "kb-notes").text
+
+
 def test_scripts_and_javascript_links_in_an_answer_are_inert(page: WebDriver) -> None:
     hostile = (
         'Hello <script>window.kbPwned = "script"</script>'

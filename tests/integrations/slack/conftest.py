@@ -64,7 +64,7 @@ def services(
         )
     services = Services(settings)
     services.embedder = embedder
-    services.ingestor.sync([write_tiny_kb(Path(root) / "kb")])
+    services.ingestor.sync([write_tiny_kb(Path(root) / "kb", current_refund_article=True)])
     return services
 
 
