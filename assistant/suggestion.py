@@ -43,6 +43,11 @@ class NextAction(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
+# Why an answered suggestion has no reply draft (``answerers.reply``): a draft quotes only
+# current public articles, and only when it says what the answer says. The channels show it.
+NO_REPLY_DRAFT = "No reply draft: no current public article says this; write the reply yourself."
+
+
 class Suggestion(BaseModel):
     answer: str
     citations: list[Citation] = Field(default_factory=list)

@@ -8,11 +8,7 @@ import click
 
 from assistant.access import Audience
 from assistant.compose import Services
-from assistant.suggestion import AskRequest, Suggestion
-
-# why an answered suggestion has no reply draft (``answerers.reply``): a draft quotes only current
-# public articles, and only when what it says is what the answer says
-NO_DRAFT = "no current public article says this; write the reply yourself"
+from assistant.suggestion import NO_REPLY_DRAFT, AskRequest, Suggestion
 
 
 def render(suggestion: Suggestion) -> str:
@@ -33,7 +29,7 @@ def render(suggestion: Suggestion) -> str:
     if suggestion.reply_draft:
         lines += ["", "Reply draft:", suggestion.reply_draft]
     else:
-        lines += ["", f"Reply draft: none ({NO_DRAFT})"]
+        lines += ["", NO_REPLY_DRAFT]
     lines += ["", f"confidence: {suggestion.confidence:.2f} ({suggestion.answerer})"]
     if suggestion.fallback_reason:
         lines.append(f"note: the LLM was not used ({suggestion.fallback_reason})")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from assistant.formatting import slack_escape, slack_link, to_mrkdwn
-from assistant.suggestion import Citation, Suggestion
+from assistant.suggestion import NO_REPLY_DRAFT, Citation, Suggestion
 from integrations.slack import checklist
 
 Block = dict[str, Any]
@@ -156,6 +156,8 @@ def suggestion_blocks(
     blocks = [answer_block(suggestion)]
     blocks += citation_blocks(suggestion) + next_action_blocks(suggestion)
     blocks += draft_blocks(suggestion)
+    if not suggestion.abstained and not suggestion.reply_draft.strip():
+        blocks.append(_context(NO_REPLY_DRAFT))
     blocks.append(confidence_block(suggestion))
     if note:
         blocks.append(_context(note))

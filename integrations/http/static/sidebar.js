@@ -327,7 +327,7 @@
       }
       for (const w of s.warnings || []) notes.push(String(w));
       if (!s.abstained && !s.reply_draft) {
-        notes.push("No reply draft: no current public article says this; write the reply yourself.");
+        notes.push("No reply draft: no current public article says this; write the reply yourself."); // NO_REPLY_DRAFT
       }
       ui.notes.replaceChildren(...notes.map((n) => dom.el("li", {}, n)));
       dom.show(ui.notes, notes.length > 0);

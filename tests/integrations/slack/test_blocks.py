@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from assistant.errors import ErrorCode, KbassistError
 from assistant.settings import Settings, SlackSettings
-from assistant.suggestion import AskRequest, Citation, NextAction, Suggestion
+from assistant.suggestion import NO_REPLY_DRAFT, AskRequest, Citation, NextAction, Suggestion
 from integrations.slack import blocks, checklist
 from integrations.slack.support import channel_allowed, friendly, strip_mentions, thread_turns
 from integrations.slack.views import MessageRef, edit_view, override_view
@@ -54,6 +54,12 @@ def test_answer_is_escaped_and_citations_are_links() -> None:
         blocks.SHARE,
     ]
     assert {e["value"] for e in actions["elements"]} == {"s-1"}
+
+
+def test_an_answer_without_a_reply_draft_says_why() -> None:
+    assert NO_REPLY_DRAFT not in texts(blocks.suggestion_blocks(suggestion(), "s-1"))
+    shown = texts(blocks.suggestion_blocks(suggestion(reply_draft=""), "s-1"))
+    assert NO_REPLY_DRAFT in shown and "*Reply draft*" not in shown
 
 
 def test_citation_section_does_not_repeat_the_title() -> None:
