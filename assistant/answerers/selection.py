@@ -149,7 +149,7 @@ class Selector:
         if context and self.context_weight:
             added = _weights(stems(context) - weights.keys(), sources)
             weights |= {stem: self.context_weight * w for stem, w in added.items()}
-        total = sum(weights.values())
+        total = math.fsum(weights.values())
         if not total:
             return self._fallback(sources)
         spans = []
@@ -333,7 +333,7 @@ class Selector:
         """The contiguous sentences (start, end) covering most of the question, and the weight
         they cover; a longer span must cover ``span_cost`` more per extra sentence."""
         best = (0, 0, 0.0, 0.0)  # start, end, covered, value
-        total = sum(weights.values()) or 1.0
+        total = math.fsum(weights.values()) or 1.0
         n = len(source.sentences)
         for start in range(n):
             if not source.sentences[start]:
@@ -343,7 +343,7 @@ class Selector:
                 if not source.sentences[end - 1]:
                     break
                 seen |= source.stems[end - 1]
-                covered = sum(weights.get(s, 0.0) for s in seen)
+                covered = math.fsum(weights.get(s, 0.0) for s in seen)
                 value = covered / total - self.span_cost * (end - start - 1)
                 if covered and value > best[3]:
                     best = (start, end, covered, value)
