@@ -230,6 +230,25 @@ def test_a_sentence_sharing_only_a_word_or_two_with_the_question_is_left_out() -
     assert any("numbered" in p.text for p in unfloored)
 
 
+def test_a_first_sentence_sharing_one_word_gets_no_opening_bonus() -> None:
+    # A resolution's first sentence usually states the fix, so first sentences score a little
+    # more; but a first sentence that shares one word ("invoices") with the question shares it
+    # by chance, and the bonus would lift it over the floor.
+    question = "Which role lets an accountant see reports but not send invoices?"
+    roles = chunk(
+        "kb-roles",
+        "Owners can do everything. The Accountant role has read-only access to invoices and "
+        "reports. The Member role can send invoices.",
+    )
+    vat = chunk("kb-vat", "Add the VAT ID in billing details; future invoices show it.")
+    passages = [scored(roles, 5.0, 0.7), scored(vat, 4.5, 0.65)]
+    texts = [p.text for p in Selector().choose(question, passages).picks]
+    assert any("Accountant role" in t for t in texts)
+    assert not any("VAT ID" in t for t in texts)
+    bonus_for_one_word = Selector(opening_words=1).choose(question, passages).picks
+    assert any("VAT ID" in p.text for p in bonus_for_one_word)
+
+
 DOCS_PAGE = chunk(
     "docs-robots",
     "Hugo can generate a robots.txt file. To generate it from a template, change your "
@@ -312,8 +331,10 @@ def test_weighing_meaning_leaves_out_a_sentence_on_another_topic(
         "kb-portal", "Each client portal link can be used once; a mail gateway may open it first."
     )
     passages = [scored(credit, 5.0, 0.6), scored(portal, 4.0, 0.3)]
-    by_words = [p.text for p in Selector(relevance=0.0).choose(question, passages).picks]
-    assert any("portal" in t for t in by_words)  # "client" alone keeps it
+    # by words alone, with the opening bonus for any shared word, "client" alone keeps it
+    loose = Selector(relevance=0.0, opening_words=1)
+    by_words = [p.text for p in loose.choose(question, passages).picks]
+    assert any("portal" in t for t in by_words)
     selector = Selector.with_meaning(SentenceSimilarity(embedder))
     texts = [p.text for p in selector.choose(question, passages).picks]
     assert any("credit note" in t for t in texts)
