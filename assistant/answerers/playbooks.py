@@ -90,25 +90,25 @@ class PlaybookModel:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-# Fitted and chosen on DEV items only (evals/gold/sample_kb.yaml, split dev, the 74 items
+# Fitted and chosen on DEV items only (evals/gold/sample_kb.yaml, split dev, the 108 items
 # annotated with a playbook or ``none``): ``python -m evals.fit_answerability`` prints both. The
 # threshold is the middle of a plateau of dev next-action accuracy where the wrong-playbook rate
-# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.851, wrong playbook 0.027).
-# Judged by 5-fold cross-validation on dev (5 shuffles): with the margin over how-to knowledge
-# 0.822 accuracy / 0.032 wrong playbook, without it 0.805 / 0.032, and without the
-# linked-document evidence as well 0.786 / 0.035. Tried and left out the same way: the
-# playbook's rank in the question's retrieval (0.751 / 0.054 beside the cues; an earlier model
-# had it), and the similarity of its steps to the question (0.765 / 0.038). Retrieval's support
-# read from the agent-facing ranking when the first documents are all case records
-# (``PlaybookMatcher.support``, 2026-12-01) changes no dev item, so the fit is unchanged; it adds
-# the right playbook to one test item and two of the blind set's, and no wrong one. The
+# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.870, wrong playbook 0.037).
+# Judged by 5-fold cross-validation on dev (5 shuffles): 0.856 accuracy / 0.044 wrong playbook;
+# with the problem cues of before the relayed-case and leave-to-act cues (2026-12-02), 0.811 /
+# 0.044. On the earlier 74 dev items: with the margin over how-to knowledge 0.822 / 0.032,
+# without it 0.805 / 0.032, and without the linked-document evidence as well 0.786 / 0.035.
+# Tried and left out the same way: the playbook's rank in the question's retrieval (0.751 /
+# 0.054 beside the cues; an earlier model had it), the similarity of its steps to the question
+# (0.765 / 0.038), and a logistic classifier of "reports a situation" on the question's
+# embedding in place of the cues or beside them (nested 5-fold on the 108: 0.776-0.841). The
 # cover bar is the earlier similarity-only matcher's (chosen on the first dev items): a clear
 # match says the knowledge base covers the question. Re-checked on the grown dev split with the
 # closest situation's similarity: a lower bar answers more (dev top-1 0.685 -> 0.730 at (0.35,
 # 0.08)) and abstains worse (F1 0.603 -> 0.576); of the bars tried, (0.38, 0.12) has the best
 # dev abstention F1.
 PLAYBOOK_MODEL = PlaybookModel(
-    weights=(1.5414, 2.3848, 0.6679, 2.5869, 1.7136), intercept=-4.4242, threshold=0.43
+    weights=(1.6141, 3.0018, 0.9647, 2.8315, 2.0786), intercept=-5.1445, threshold=0.51
 )
 
 

@@ -7,7 +7,11 @@ card issuer take to decide a dispute?") is answered from articles and calls for 
 - a negated action: "won't sync", "can't sign in", "never arrived";
 - a word of failure or repetition: "error", "failed", "stuck", "expired", "twice", "still";
 - an HTTP error status ("429");
-- a quoted message, as an error text copied from the screen.
+- a quoted message, as an error text copied from the screen;
+- a case relayed by the agent: someone on the customer's side says, wants or demands something
+  ("the owner says", "customer wants a refund", "their lawyer is demanding");
+- the agent asking whether to act on it: "can I just refund", "should we unlock", "how do I
+  process that".
 
 The count is capped at ``MAX_CUES``: the third cue says little the second did not. The playbook
 matcher weighs it with its other evidence (``answerers.playbooks``). English only.
@@ -36,11 +40,26 @@ _FAILURE = (
     r"(?:greyed|grayed) out|disappear(?:s|ed|ing)|vanish(?:es|ed|ing)|bounced|twice|still|"
     r"again|suddenly|urgent|asap)"
 )
+# someone on the customer's side, what they do when a case is relayed, and what an agent may do
+_PARTY = (
+    r"(?:customers?|customer's|users?|owners?|merchants?|clients?|payers?|admins?|they|she|he|"
+    r"their|her|his)"
+)
+_RELAYS = (
+    r"(?:says|said|reports|reported|claims|claimed|complains|complained|wants|wanted|insists|"
+    r"tells|told|writes|wrote|demands|demanding|threatens|threatening|is asking for)"
+)
+_MEASURE = (
+    r"(?:refund|unlock|cancel|remove|reset|turn|disable|escalate|process|credit|waive|give|"
+    r"override)"
+)
 _CUE = re.compile(
     rf"\b{_NEGATION}\s+(?:\w+\s+)?{_ACTION}\b"  # "won't sync", "can't even sign"
     rf"|\b{_FAILURE}\b"
     r"|\bwhat (?:do|should|can) (?:i|we|they) do\b|\bwhat now\b|\bwalk me through\b"
-    r"|\bhow (?:do|should|can) (?:i|we) (?:handle|deal with|proceed|fix|resolve|respond)\b"
+    r"|\bhow (?:do|should|can) (?:i|we) (?:handle|deal with|proceed|process|fix|resolve|respond)\b"
+    rf"|\b{_PARTY}\b[^.?!\n]{{0,40}}?\b{_RELAYS}\b"  # "customer says", "their lawyer is demanding"
+    rf"|\b(?:can|should|do|may) (?:i|we) (?:just )?{_MEASURE}\b"  # "can I just refund it?"
     r"|\b[45]\d\ds?\b"  # an HTTP error status ("429", "429s")
     r"|'[^'\n]{4,}'|\"[^\"\n]{4,}\"",  # a quoted message
     re.IGNORECASE,
