@@ -16,10 +16,12 @@ from assistant.answerers.answerability import AnswerabilityModel
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.answerers.playbooks import PlaybookMatcher
 from assistant.answerers.selection import Selector
+from assistant.answerers.sentence_index import SentenceIndex
 from assistant.answerers.term_stats import Bm25TermStats
 from assistant.assist import Assistant
 from assistant.drafts.service import DraftService
 from assistant.embedding import Embedder, check_store_backend, make_embedder
+from assistant.embedding.sentence_vectors import SentenceVectors
 from assistant.embedding.similarity import SentenceSimilarity
 from assistant.gaps import GapReporter
 from assistant.retrieval import Retriever
@@ -37,6 +39,8 @@ from ingest.chunking import StructureChunker
 from ingest.sources import Limits
 from ingest.sources.registry import SOURCE_TYPES
 from ingest.sync import Ingestor
+
+SENTENCE_FILE = "sentence_vectors.db"  # the sentence vectors, when answers weigh meaning
 
 
 class Services:
@@ -74,8 +78,22 @@ class Services:
                 max_words=self.settings.chunk_max_words,
                 overlap_words=self.settings.chunk_overlap_words,
             ),
-            indexes=[self.lexical, self.window_lexical],
+            indexes=[self.lexical, self.window_lexical, *self.sentence_indexes],
         )
+
+    @cached_property
+    def sentences(self) -> SentenceSimilarity:
+        """Sentences' similarity to a question, their vectors computed at ingest (a file in the
+        data directory) and the question's remembered by dense retrieval."""
+        known = SentenceVectors(self.settings.data_dir / SENTENCE_FILE, self.embedder.model_id)
+        return SentenceSimilarity(self.embedder, query=lambda q: self.dense.embed(q), known=known)
+
+    @property
+    def sentence_indexes(self) -> list[SentenceIndex]:
+        """The sentence vectors, a derived index of the store when answers weigh meaning."""
+        if not self.settings.sentence_meaning:
+            return []
+        return [SentenceIndex(self.sentences, self.settings.data_dir)]
 
     @cached_property
     def dense(self) -> DenseRetriever:
@@ -112,9 +130,7 @@ class Services:
     def extractive(self) -> ExtractiveAnswerer:
         return ExtractiveAnswerer(
             self.answerability,
-            selector=Selector.with_meaning(
-                SentenceSimilarity(self.embedder, query=self.dense.embed)
-            )
+            selector=Selector.with_meaning(self.sentences)
             if self.settings.sentence_meaning
             else Selector(),
             staleness=Staleness(self.settings.stale_ticket_days),

@@ -208,9 +208,9 @@ class Settings(BaseSettings):
     sentence_meaning: bool = Field(
         default=False,
         description="the extractive answer weighs each candidate sentence's meaning (the "
-        "embedding model's similarity to the question) beside its words, embedding up to 12 "
-        "sentences a question the first time they are seen (~100 ms on one thread, which breaks "
-        "the query latency budget on a large store); off: words only",
+        "embedding model's similarity to the question) beside its words; every chunk's "
+        "sentences are embedded at ingest (a longer ingest) into sentence_vectors.db in the data "
+        "directory, and a sentence missing there is embedded when asked; off: words only",
     )
     prompts_dir: Path | None = Field(
         default=None, description="folder of versioned prompt files; the repo's prompts/ when unset"

@@ -468,6 +468,17 @@ def _unabsorbed(picks: list[Pick]) -> list[Pick]:
     ]
 
 
+def weighable(chunk: RetrievedChunk) -> list[str]:
+    """The sentences of a chunk that a ``Selector`` may weigh by meaning, as it reads them
+    (``Selector.sources``): what sentence vectors are computed for at ingest
+    (``answerers.sentence_index``)."""
+    role = role_of(chunk)
+    if role == EXCLUDED:
+        return []
+    shown, _ = read(chunk.text, passage_text(chunk), role)  # as ``_parsed``, without its cache
+    return [s for s in shown if s]
+
+
 @lru_cache(maxsize=4096)
 def _parsed(
     text: str, labelled: str, role: str

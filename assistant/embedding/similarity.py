@@ -6,7 +6,9 @@ least-recently-used cache (``size`` sentences, 1.5 kB each at 384 dimensions); o
 and the question are embedded, in one batch. A long sentence (a table row, a run-on list) is
 judged by its first ``max_chars`` characters, which bounds the time one question can take. Given
 ``query`` (the dense retriever's ``embed``, which remembers recent questions), the question's
-vector comes from there rather than being embedded a second time.
+vector comes from there rather than being embedded a second time. Given ``known`` (sentence
+vectors computed at ingest, ``sentence_vectors``), a sentence missing from the cache is looked up
+there before it is embedded; ``prepare`` fills it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from assistant.embedding import Embedder
+from assistant.embedding.sentence_vectors import SentenceVectors
 
 # (question, texts) -> each text's similarity in meaning to the question (cosine): what the
 # answerers ask of a ``SentenceSimilarity``
@@ -31,9 +34,11 @@ class SentenceSimilarity:
         size: int = 20_000,
         max_chars: int = 300,
         query: Callable[[str], Sequence[float]] | None = None,
+        known: SentenceVectors | None = None,
     ) -> None:
         self.embedder = embedder
         self.query = query
+        self.known = known
         self.size = size
         self.max_chars = max_chars
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -58,16 +63,36 @@ class SentenceSimilarity:
             found = {t: self._cache[t] for t in texts if t in self._cache}
             for text in found:
                 self._cache.move_to_end(text)
+        cached = set(found)
         missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing and self.known is not None:
+            found |= self.known.get(missing)
+            missing = [t for t in missing if t not in found]
         if missing:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 found[text] = _unit(vector)
+        fresh = [t for t in dict.fromkeys(texts) if t not in cached]
+        if fresh:
             with self._lock:
-                for text in missing:
+                for text in fresh:
                     self._cache[text] = found[text]
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
         return found
+
+    def prepare(self, sentences: Sequence[str], batch: int = 256) -> int:
+        """Embed and store (in ``known``) those of ``sentences`` it lacks, as they will be asked
+        for (cut to ``max_chars``); how many were embedded."""
+        if self.known is None:
+            return 0
+        texts = list(dict.fromkeys(text[: self.max_chars] for text in sentences))
+        have = self.known.get(texts)
+        missing = [t for t in texts if t not in have]
+        for start in range(0, len(missing), batch):
+            part = missing[start : start + batch]
+            vectors = [_unit(v) for v in self.embedder.embed_documents(part)]
+            self.known.add(part, vectors)
+        return len(missing)
 
 
 def _unit(vector: Sequence[float]) -> np.ndarray:

@@ -1,0 +1,45 @@
+"""Sentence vectors as a derived index of the store: after every change the ingestor rebuilds
+its derived indexes (``store.DerivedIndex``), and this one embeds the quotable sentences
+(``selection.weighable``) of every chunk that the sentence-vector file lacks. An answer that
+weighs its sentences by meaning then looks their vectors up instead of embedding them while the
+agent waits (``embedding.similarity``). Only new sentences are embedded: an unchanged store
+costs a pass over its chunks and a lookup of their sentences' keys.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from assistant.answerers.selection import weighable
+from assistant.embedding.similarity import SentenceSimilarity
+from assistant.store import ChunkHit, ChunkStore, read_generation
+
+GENERATION_FILE = "sentence_vectors.generation"
+_BATCH = 2_048  # sentences looked up (and embedded) at a time
+
+
+class SentenceIndex:
+    def __init__(self, similarity: SentenceSimilarity, data_dir: Path) -> None:
+        self.similarity = similarity
+        self.data_dir = data_dir
+
+    def rebuild(self, store: ChunkStore) -> int:
+        """Embed the sentences of ``store``'s chunks that have no vector yet; how many."""
+        generation = read_generation(self.data_dir)
+        embedded, batch = 0, []
+        for chunk_id, text, metadata in store.iter_rows():
+            batch += weighable(ChunkHit(chunk_id, text, metadata, 0.0).retrieved())
+            if len(batch) >= _BATCH:
+                embedded += self.similarity.prepare(batch)
+                batch = []
+        embedded += self.similarity.prepare(batch)
+        marker = self.data_dir / GENERATION_FILE
+        tmp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+        tmp.write_text(generation)
+        os.replace(tmp, marker)
+        return embedded
+
+    def is_current(self) -> bool:
+        marker = self.data_dir / GENERATION_FILE
+        return marker.exists() and marker.read_text().strip() == read_generation(self.data_dir)
