@@ -4,7 +4,6 @@ one whose sentences were embedded while the agent waited."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,28 +17,10 @@ from assistant.embedding.similarity import SentenceSimilarity
 from assistant.settings import Settings
 from assistant.store import ChunkHit
 from assistant.suggestion import AskRequest
+from tests.fakes.counting_embedder import Counting
 
 QUESTION = "A customer was charged twice for one invoice, what do I do?"
 TIER1 = Audience.agent("tier1")
-
-
-class Counting:
-    """The real embedder, keeping the documents it is asked to embed."""
-
-    def __init__(self, embedder: SentenceTransformerEmbedder) -> None:
-        self.inner = embedder
-        self.embedded: list[str] = []
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        self.embedded += texts
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
 
 
 def services(data_dir: Path, embedder: Counting, meaning: bool = True) -> Services:

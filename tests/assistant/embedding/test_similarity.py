@@ -3,29 +3,9 @@ the question's topic outranks one that only shares its words, and the cache stay
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.embedding.similarity import SentenceSimilarity
-
-
-class Counting:
-    """The real embedder, counting the texts it is asked to embed."""
-
-    def __init__(self, embedder: SentenceTransformerEmbedder) -> None:
-        self.inner = embedder
-        self.embedded: list[str] = []
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        self.embedded += texts
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
+from tests.fakes.counting_embedder import Counting
 
 
 def test_the_sentence_on_the_topic_scores_higher(embedder: SentenceTransformerEmbedder) -> None:
