@@ -86,6 +86,8 @@ class Services:
         """Sentences' similarity to a question, their vectors computed at ingest (a file in the
         data directory) and the question's remembered by dense retrieval."""
         known = SentenceVectors(self.settings.data_dir / SENTENCE_FILE, self.embedder.model_id)
+        # dense retrieval is reached only when a question is asked: building the ingestor
+        # (whose sentence index this feeds) must not open the store's retriever
         return SentenceSimilarity(self.embedder, query=lambda q: self.dense.embed(q), known=known)
 
     @property

@@ -35,15 +35,26 @@ def bump_generation(data_dir: Path) -> str:
     """Mark the store as changed; derived indexes built for an older generation are stale."""
     generation = uuid.uuid4().hex
     data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = data_dir / f"{GENERATION_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(generation)
-    os.replace(tmp, data_dir / GENERATION_FILE)  # a reader never sees a half-written file
+    write_whole(data_dir / GENERATION_FILE, generation)
     return generation
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write a small file so that a reader never sees it half-written."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def read_generation(data_dir: Path) -> str:
     path = data_dir / GENERATION_FILE
     return path.read_text().strip() if path.exists() else ""
+
+
+def built_for_current(marker: Path, data_dir: Path) -> bool:
+    """Whether a derived index's ``marker`` (the generation it was built for) names the store's
+    current generation."""
+    return marker.exists() and marker.read_text().strip() == read_generation(data_dir)
 
 
 class DerivedIndex(Protocol):

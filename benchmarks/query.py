@@ -22,8 +22,7 @@ from pathlib import Path
 from assistant.access import Audience
 from assistant.answerers.selection import Selector
 from assistant.answerers.sentence_index import SentenceIndex
-from assistant.compose import SENTENCE_FILE, Services
-from assistant.embedding.sentence_vectors import SentenceVectors
+from assistant.compose import Services
 from assistant.embedding.similarity import SentenceSimilarity
 from assistant.retrieval import Query
 from assistant.settings import Settings
@@ -95,9 +94,10 @@ def main() -> None:
     meaning = timed(ask, questions)
     # the same with the sentence vectors computed at ingest (built here first if missing), looked
     # up in their file with no cache in front: what KBASSIST_SENTENCE_MEANING=true costs
-    vectors = SentenceVectors(args.data_dir / SENTENCE_FILE, embedder.model_id)
-    # (the question's vector is the one its retrieval remembers, as in service)
-    precomputed = SentenceSimilarity(embedder, size=0, query=services.dense.embed, known=vectors)
+    precomputed = services.sentences  # as in service, but with no cache
+    precomputed.size = 0
+    vectors = precomputed.known
+    assert vectors is not None
     index = SentenceIndex(precomputed, args.data_dir)
     if not index.is_current():
         started = time.perf_counter()

@@ -8,12 +8,18 @@ costs a pass over its chunks and a lookup of their sentences' keys.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from assistant.answerers.selection import weighable
 from assistant.embedding.similarity import SentenceSimilarity
-from assistant.store import ChunkHit, ChunkStore, read_generation
+from assistant.store import (
+    ChunkHit,
+    ChunkStore,
+    built_for_current,
+    bump_generation,
+    read_generation,
+    write_whole,
+)
 
 GENERATION_FILE = "sentence_vectors.generation"
 _BATCH = 2_048  # sentences looked up (and embedded) at a time
@@ -26,7 +32,7 @@ class SentenceIndex:
 
     def rebuild(self, store: ChunkStore) -> int:
         """Embed the sentences of ``store``'s chunks that have no vector yet; how many."""
-        generation = read_generation(self.data_dir)
+        generation = read_generation(self.data_dir) or bump_generation(self.data_dir)
         embedded, batch = 0, []
         for chunk_id, text, metadata in store.iter_rows():
             batch += weighable(ChunkHit(chunk_id, text, metadata, 0.0).retrieved())
@@ -34,12 +40,8 @@ class SentenceIndex:
                 embedded += self.similarity.prepare(batch)
                 batch = []
         embedded += self.similarity.prepare(batch)
-        marker = self.data_dir / GENERATION_FILE
-        tmp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
-        tmp.write_text(generation)
-        os.replace(tmp, marker)
+        write_whole(self.data_dir / GENERATION_FILE, generation)
         return embedded
 
     def is_current(self) -> bool:
-        marker = self.data_dir / GENERATION_FILE
-        return marker.exists() and marker.read_text().strip() == read_generation(self.data_dir)
+        return built_for_current(self.data_dir / GENERATION_FILE, self.data_dir)

@@ -63,15 +63,14 @@ class SentenceSimilarity:
             found = {t: self._cache[t] for t in texts if t in self._cache}
             for text in found:
                 self._cache.move_to_end(text)
-        cached = set(found)
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        fresh = [t for t in dict.fromkeys(texts) if t not in found]  # not in the cache
+        missing = fresh
         if missing and self.known is not None:
             found |= self.known.get(missing)
             missing = [t for t in missing if t not in found]
         if missing:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 found[text] = _unit(vector)
-        fresh = [t for t in dict.fromkeys(texts) if t not in cached]
         if fresh:
             with self._lock:
                 for text in fresh:

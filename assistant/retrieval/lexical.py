@@ -26,7 +26,13 @@ from llama_index.retrievers.bm25 import BM25Retriever
 
 from assistant.retrieval import Query, RetrievedChunk
 from assistant.retrieval.filters import matches
-from assistant.store import GENERATION_FILE, ChunkStore, bump_generation, read_generation
+from assistant.store import (
+    GENERATION_FILE,
+    ChunkStore,
+    built_for_current,
+    bump_generation,
+    read_generation,
+)
 from assistant.text import split_sentences, windows
 
 # Chunk metadata a window keeps: what filters and ranking need, not the whole node.
@@ -81,8 +87,7 @@ class LexicalIndex:
         return len(nodes)
 
     def is_current(self) -> bool:
-        built = self.path / GENERATION_FILE
-        return built.exists() and built.read_text().strip() == read_generation(self.data_dir)
+        return built_for_current(self.path / GENERATION_FILE, self.data_dir)
 
     def loaded(self) -> BM25Retriever | None:
         """The BM25 model of the store's current generation (loaded once per generation), for

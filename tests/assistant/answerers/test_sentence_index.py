@@ -33,8 +33,9 @@ def services(data_dir: Path, embedder: Counting, meaning: bool = True) -> Servic
 
 
 def stored_sentences(built: Services) -> list[str]:
+    cut = built.sentences.max_chars  # sentences are stored as they are asked for
     return [
-        s[:300]
+        s[:cut]
         for chunk_id, text, metadata in built.store.iter_rows()
         for s in weighable(ChunkHit(chunk_id, text, metadata, 0.0).retrieved())
     ]
