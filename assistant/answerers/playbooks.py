@@ -17,7 +17,10 @@ documents of the question's ranking count too, ``PlaybookMatcher.support``), and
 closer the question is to the playbook's situation than to the closest how-to knowledge its
 retrieval found (an article, ``_howto``): a question an article explains as well as the
 playbook's situation describes it asks how something works, and one that meets a situation
-better than any article reports that situation. The most likely
+better than any article reports that situation), and how much closer the question is to the
+customers' own words in the closest case records (a ticket's "Problem") than to that how-to
+knowledge (``PlaybookMatcher.cases``): a question that reads like the cases customers report is
+a report too. The most likely
 candidate is kept when its probability clears the model's threshold. Its action-bearing chunks
 (steps, escalation rules) then become the suggestion's next actions, each citing its chunk,
 whatever answerer wrote the answer.
@@ -47,13 +50,16 @@ _BULLET = re.compile(r"^\s*[-*]\s+(.+)$", re.MULTILINE)
 
 # (similarity of "when to use", lead over the next candidate, the question's problem cues,
 # 1.0 when the question's retrieval found the playbook or an article it links to, else 0.0,
-# that similarity less the dense similarity of the closest how-to passage retrieved)
-Evidence = tuple[float, float, float, float, float]
+# that similarity less the dense similarity of the closest how-to passage retrieved, the mean
+# similarity of the closest cases in customers' words less that of the how-to passage)
+Evidence = tuple[float, float, float, float, float, float]
 Situation = tuple[float, float, float]  # the first three: how the question meets "when to use"
 ACTION_LIMIT = 8  # a playbook's steps and escalation rules together
 CANDIDATES = 3  # the best "when to use" matches the model weighs
 LINKED_DOCS = 5  # the question's first documents in which a playbook or its articles count
 SUPPORT_K = 12  # chunks asked of ``PlaybookMatcher.knowledge`` for agent-facing documents
+CASES = 3  # the closest cases in customers' own words whose similarity is averaged
+CASES_K = 12  # chunks of case records asked for to find them
 
 
 @dataclass(frozen=True)
@@ -61,10 +67,10 @@ class PlaybookModel:
     """P(this candidate is the playbook to follow) = sigmoid(intercept + w . evidence), where the
     evidence is (similarity of its "when to use", lead over the best other candidate's, the
     question's problem cues, 0 to ``situation.MAX_CUES``, and whether the question's retrieval
-    found it or an article it links to, 0 or 1, and its similarity's margin over the closest
-    how-to passage that retrieval found)."""
+    found it or an article it links to, 0 or 1, its similarity's margin over the closest
+    how-to passage that retrieval found, and the closest cases' margin over that passage)."""
 
-    weights: tuple[float, float, float, float, float]
+    weights: tuple[float, float, float, float, float, float]
     intercept: float
     threshold: float  # keep the best candidate from this probability up
     # A match whose "when to use" is this similar to the question, and leads the other
@@ -83,9 +89,9 @@ class PlaybookModel:
         return evidence[0] >= self.cover[0] and evidence[1] >= self.cover[1]
 
     def probability(
-        self, score: float, lead: float, cues: float, linked: float, margin: float
+        self, score: float, lead: float, cues: float, linked: float, margin: float, cases: float
     ) -> float:
-        evidence = (score, lead, cues, linked, margin)
+        evidence = (score, lead, cues, linked, margin, cases)
         z = self.intercept + sum(w * x for w, x in zip(self.weights, evidence, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -93,11 +99,13 @@ class PlaybookModel:
 # Fitted and chosen on DEV items only (evals/gold/sample_kb.yaml, split dev, the 108 items
 # annotated with a playbook or ``none``): ``python -m evals.fit_answerability`` prints both. The
 # threshold is the middle of a plateau of dev next-action accuracy where the wrong-playbook rate
-# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.870, wrong playbook 0.037).
-# Judged by 5-fold cross-validation on dev (5 shuffles): 0.856 accuracy / 0.044 wrong playbook;
-# with the problem cues of before the relayed-case and leave-to-act cues (2026-12-02), 0.811 /
-# 0.044. On the earlier 74 dev items: with the margin over how-to knowledge 0.822 / 0.032,
-# without it 0.805 / 0.032, and without the linked-document evidence as well 0.786 / 0.035.
+# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.880, wrong playbook 0.037).
+# Judged by 5-fold cross-validation on dev (5 shuffles): 0.878 accuracy / 0.037 wrong playbook;
+# without the closest cases' margin 0.856 / 0.044 (with the similarity of only the closest case,
+# 0.878 / 0.037; of five, 0.880 / 0.037); with the problem cues of before the relayed-case and
+# leave-to-act cues (2026-12-02), 0.811 / 0.044. On the earlier 74 dev items: with the margin
+# over how-to knowledge 0.822 / 0.032, without it 0.805 / 0.032, and without the
+# linked-document evidence as well 0.786 / 0.035.
 # Tried and left out the same way: the playbook's rank in the question's retrieval (0.751 /
 # 0.054 beside the cues; an earlier model had it), the similarity of its steps to the question
 # (0.765 / 0.038), and a logistic classifier of "reports a situation" on the question's
@@ -108,7 +116,7 @@ class PlaybookModel:
 # 0.08)) and abstains worse (F1 0.603 -> 0.576); of the bars tried, (0.38, 0.12) has the best
 # dev abstention F1.
 PLAYBOOK_MODEL = PlaybookModel(
-    weights=(1.6141, 3.0018, 0.9647, 2.8315, 2.0786), intercept=-5.1445, threshold=0.51
+    weights=(1.6122, 3.0132, 0.9573, 2.8745, 1.9538, 0.8501), intercept=-5.0948, threshold=0.47
 )
 
 
@@ -178,6 +186,24 @@ class PlaybookMatcher:
     ) -> PlaybookMatch | None:
         return self.decide(self.scores(question, audience), audience, question, retrieved)
 
+    def cases(self, question: str, audience: Audience) -> float | None:
+        """The mean dense similarity of the question to the ``CASES`` closest cases in
+        customers' own words (the customer sections of case records, a ticket's "Problem");
+        None when the knowledge base has none the audience may see."""
+        types = tuple(t for t in SOURCE_TYPES if flags_of(t).customer_sections)
+        if not types:
+            return None
+        query = Query(question, audience, Filters(source_types=types), CASES_K)
+        found = sorted(
+            (
+                float(chunk.signals.get("dense", chunk.score))
+                for chunk in self.search.retrieve(query)
+                if _in_customers_words(chunk)
+            ),
+            reverse=True,
+        )[:CASES]
+        return sum(found) / len(found) if found else None
+
     def candidates(
         self,
         ranked: list[tuple[str, float]],
@@ -188,10 +214,13 @@ class PlaybookMatcher:
         """The best ``CANDIDATES`` of ``ranked`` (``scores``), each with its evidence: its
         similarity, its lead over the best other candidate's, the question's problem cues,
         whether ``retrieved`` (the question's retrieval, best first) found it or an article it
-        links to among its first ``LINKED_DOCS`` documents, and its similarity's margin over
-        the closest how-to passage of ``retrieved`` (``_howto``)."""
+        links to among its first ``LINKED_DOCS`` documents, its similarity's margin over the
+        closest how-to passage of ``retrieved`` (``_howto``), and the closest cases' (``cases``)
+        margin over that passage."""
         found = self.support(question, audience, retrieved)
         howto = _howto(retrieved)
+        matched = _matched(ranked, question)
+        cases = _margin(self.cases(question, audience), howto) if matched else 0.0
         return [
             (
                 doc_id,
@@ -199,9 +228,10 @@ class PlaybookMatcher:
                     *situation,
                     _supported(doc_id, found, partial(self._actions, doc_id, audience)),
                     _margin(situation[0], howto),
+                    cases,
                 ),
             )
-            for doc_id, situation in _matched(ranked, question)
+            for doc_id, situation in matched
         ]
 
     def decide(
@@ -227,16 +257,18 @@ class PlaybookMatcher:
                 fetched[doc_id] = self._actions(doc_id, audience)
             return fetched[doc_id]
 
+        matched = _matched(ranked, question)
+        cases = _margin(self.cases(question, audience), howto) if matched else 0.0
         best: tuple[float, str, float] | None = None  # probability, doc id, similarity
-        for doc_id, situation in _matched(ranked, question):
+        for doc_id, situation in matched:
             margin = _margin(situation[0], howto)
-            if self.model.probability(*situation, 1.0, margin) < self.model.threshold:
+            if self.model.probability(*situation, 1.0, margin, cases) < self.model.threshold:
                 linked = 0.0  # it cannot be kept either way
             else:
                 if found is None:
                     found = self.support(question, audience, retrieved)
                 linked = _supported(doc_id, found, partial(actions, doc_id))
-            probability = self.model.probability(*situation, linked, margin)
+            probability = self.model.probability(*situation, linked, margin, cases)
             if best is None or probability > best[0]:
                 best = (probability, doc_id, situation[0])
         if best is None or best[0] < self.model.threshold:
@@ -291,6 +323,11 @@ def _supported(
     return float(bool(pages & found))
 
 
+def _in_customers_words(chunk: RetrievedChunk) -> bool:
+    sections = flags_of(chunk.source_type).customer_sections
+    return bool(sections) and chunk.section.endswith(sections)
+
+
 def _page(url: str) -> str:
     return url.strip().rstrip("/")
 
@@ -333,10 +370,11 @@ def _howto(retrieved: Sequence[RetrievedChunk]) -> float | None:
     )
 
 
-def _margin(similarity: float, howto: float | None) -> float:
-    """How much closer the question is to a playbook's situation than to the closest how-to
-    passage retrieved; 0.0 (no evidence either way) when retrieval found none."""
-    return 0.0 if howto is None else similarity - howto
+def _margin(similarity: float | None, howto: float | None) -> float:
+    """How much closer the question is to a playbook's situation (or to the closest cases) than
+    to the closest how-to passage retrieved; 0.0 (no evidence either way) when either is
+    missing."""
+    return 0.0 if similarity is None or howto is None else similarity - howto
 
 
 def with_actions(suggestion: Suggestion, match: PlaybookMatch | None) -> Suggestion:

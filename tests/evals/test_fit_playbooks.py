@@ -19,6 +19,7 @@ def row(
     cues: float = 0.0,
     linked: tuple[str, ...] = (),
     margin: float = 0.0,
+    cases: float = 0.0,
 ) -> PlaybookRow:
     item = GoldItem.model_validate(
         {"id": f"q{n}", "question": f"question {n}", "split": "dev", "playbook": expected}
@@ -26,7 +27,7 @@ def row(
     return PlaybookRow(
         item,
         tuple(
-            Candidate(d, (s, lead, cues, float(d in linked), margin), ("escalate",))
+            Candidate(d, (s, lead, cues, float(d in linked), margin, cases), ("escalate",))
             for d, s, lead in candidates
         ),
     )
@@ -55,6 +56,9 @@ def test_the_fitted_model_keeps_clear_matches_and_drops_near_misses() -> None:
         # how much closer the question is to the playbook's situation than to the closest
         # article: a how-to question on the topic is explained by an article as closely
         (4, {"margin": 0.2}, {"margin": -0.1}),
+        # how much closer the question is to the cases customers report than to that article:
+        # a question that reads like a customer's report is one
+        (5, {"cases": 0.1}, {"cases": -0.2}),
     ],
 )
 def test_one_piece_of_evidence_alone_tells_the_situation_from_a_question_on_its_topic(
@@ -77,7 +81,7 @@ def test_one_piece_of_evidence_alone_tells_the_situation_from_a_question_on_its_
 
 
 def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
-    model = PlaybookModel(weights=(10.0, 0.0, 0.0, 0.0, 0.0), intercept=-5.0, threshold=0.5)
+    model = PlaybookModel(weights=(10.0, 0.0, 0.0, 0.0, 0.0, 0.0), intercept=-5.0, threshold=0.5)
 
     def scored(n: int, expected: str, score: float) -> PlaybookRow:
         return row(n, expected, ("pb-a", score, 0.2))
@@ -87,7 +91,7 @@ def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
     rows.append(scored(30, "none", 0.450))
     rows.append(scored(31, "pb-a", 0.452))  # a spike: right just above the near misses
     at, accuracy, wrong = threshold(rows, model)
-    spike = model.probability(0.452, 0.2, 0.0, 0.0, 0.0)
-    clear = model.probability(0.50, 0.2, 0.0, 0.0, 0.0)
+    spike = model.probability(0.452, 0.2, 0.0, 0.0, 0.0, 0.0)
+    clear = model.probability(0.50, 0.2, 0.0, 0.0, 0.0, 0.0)
     assert spike < at <= clear  # inside the plateau, not on the spike
     assert wrong <= 0.05 and accuracy >= 10 / len(rows)

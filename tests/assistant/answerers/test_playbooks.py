@@ -322,3 +322,56 @@ def test_when_the_first_documents_are_all_case_records_the_agent_facing_ranking_
     knowledge.queries.clear()
     assert close.match(question, TIER1, retrieval("ticket-1", "kb-1040")) is None
     assert knowledge.queries == []
+
+
+def case_chunk(ticket: str, section: str, dense: float) -> RetrievedChunk:
+    meta = {"source_type": "ticket", "section": f"{ticket} subject > {section}", "doc_id": ticket}
+    return RetrievedChunk(f"{ticket}:{section}", ticket, section, meta, dense, {"dense": dense})
+
+
+class ByType(Search):
+    """A dense search that returns the chunks of the source types asked for."""
+
+    def retrieve(self, query: Query) -> list[RetrievedChunk]:
+        self.queries.append(query)
+        types = set(query.filters.source_types or ())
+        return [c for c in self.chunks if c.source_type in types]
+
+
+def test_the_closest_cases_are_the_customers_own_words_of_case_records() -> None:
+    search = ByType(
+        [
+            pb_chunk("pb-dup", "When to use", 0.6),
+            case_chunk("ticket-1", "Problem", 0.9),
+            case_chunk("ticket-2", "Problem", 0.7),
+            case_chunk("ticket-3", "Problem", 0.5),
+            case_chunk("ticket-4", "Problem", 0.1),  # a fourth, farther case does not count
+            case_chunk("ticket-1", "Resolution", 0.95),  # an agent's words, not the customer's
+        ]
+    )
+    found = PlaybookMatcher(search, lambda doc, audience: STEPS.get(doc, []))
+    assert found.cases("charged twice", TIER1) == pytest.approx(0.7)
+    asked = search.queries[-1]
+    assert asked.filters.source_types == ("ticket",) and asked.audience == TIER1
+    # a knowledge base without case records (or none the audience may see): no evidence
+    assert PlaybookMatcher(ByType([]), lambda doc, audience: []).cases("q", TIER1) is None
+
+
+def test_a_question_that_reads_like_the_cases_customers_report_gets_the_playbook() -> None:
+    def matcher_with(case: float) -> PlaybookMatcher:
+        chunks = [pb_chunk("pb-dup", "When to use", 0.60), pb_chunk("pb-x", "When to use", 0.45)]
+        chunks += [case_chunk(f"ticket-{n}", "Problem", case) for n in range(3)]
+        return PlaybookMatcher(ByType(chunks), lambda doc, audience: STEPS.get(doc, []))
+
+    question = "the refund for the double payment has not arrived"  # one problem cue
+    retrieved = retrieval("pb-dup", "kb-2", dense=0.60)  # an article as close as the situation
+    like_cases = matcher_with(0.80).match(question, TIER1, retrieved)
+    assert like_cases is not None and like_cases.doc_id == "pb-dup"
+    # the same question, where the knowledge base's cases read nothing like it
+    assert matcher_with(0.20).match(question, TIER1, retrieved) is None
+    # no case records at all: neither for nor against
+    none = PlaybookMatcher(
+        ByType([pb_chunk("pb-dup", "When to use", 0.60), pb_chunk("pb-x", "When to use", 0.45)]),
+        lambda doc, audience: STEPS.get(doc, []),
+    )
+    assert none.candidates(none.scores(question, TIER1), question, TIER1, retrieved)[0][1][5] == 0
