@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ from assistant.text import split_sentences, windows
 _WINDOW_KEYS = ("doc_id", "source_type", "product", "tags", "visibility", "review_by", "title")
 
 _MASKS_KEPT = 32  # audience/filter masks cached per index
+_LOAD_TRIES = 20  # loads of an index met by an ingest's swap, ...
+_LOAD_PAUSE = 0.05  # ... this many seconds apart
 
 
 def store_nodes(store: ChunkStore) -> list[BaseNode]:
@@ -96,21 +99,30 @@ class LexicalIndex:
             return self._ensure_loaded()
 
     def _ensure_loaded(self) -> BM25Retriever | None:
-        generation = read_generation(self.data_dir)
-        if self._loaded_generation == generation:
-            return self._retriever
-        retriever, built = None, None
-        if (self.path / "params.index.json").exists():
-            retriever = BM25Retriever.from_persist_dir(str(self.path))
-            built_file = self.path / GENERATION_FILE
-            built = built_file.read_text().strip() if built_file.exists() else None
-        self._retriever, self._loaded_generation, self._built_generation = (
-            retriever,
-            generation,
-            built,
-        )
-        self._masks, self._positions = {}, None
-        return retriever
+        """The index on disk, loaded again only when an ingest has replaced it (its marker names
+        another build). An ingest bumps the store's generation before it swaps the index in, by
+        two renames: a query meanwhile keeps the index it has, or loads the old one, and the new
+        one is loaded once it lands. A load that meets the swap (a missing file, or a marker
+        that changed while the files were read) is tried again; until one succeeds, the index
+        loaded before keeps serving. Called under the lock."""
+        self._loaded_generation = read_generation(self.data_dir)
+        for attempt in range(_LOAD_TRIES):
+            built = _marker(self.path)
+            if built is None or built == self._built_generation:
+                return self._retriever  # mid-swap, or the index already loaded
+            if attempt:
+                time.sleep(_LOAD_PAUSE)
+            try:
+                retriever = None
+                if (self.path / "params.index.json").exists():
+                    retriever = BM25Retriever.from_persist_dir(str(self.path))
+            except FileNotFoundError:
+                continue
+            if _marker(self.path) == built:  # not swapped while it was read
+                self._retriever, self._built_generation = retriever, built
+                self._masks, self._positions = {}, None
+                return retriever
+        return self._retriever
 
     def _mask(self, retriever: BM25Retriever, query: Query) -> np.ndarray:
         """1 for each corpus entry this audience and these filters admit (the most recent
@@ -228,6 +240,15 @@ class LexicalIndex:
     @property
     def signal(self) -> str:
         return f"bm25_w{self.window}" if self.window else "bm25"
+
+
+def _marker(path: Path) -> str | None:
+    """The generation the index at ``path`` was built for ("" for an index that names none);
+    None while there is no index there (none built yet, or an ingest swapping it in)."""
+    try:
+        return (path / GENERATION_FILE).read_text().strip()
+    except FileNotFoundError:
+        return "" if (path / "params.index.json").exists() else None
 
 
 def _entry_chunk(entry: dict[str, Any]) -> RetrievedChunk:

@@ -99,12 +99,16 @@ def test_a_query_during_an_ingest_sees_the_old_or_the_new_version(
     article = tiny_kb / "articles" / "kb-2.md"
     article.write_text(article.read_text().replace("Refund the duplicate one.", "Refund it."))
     seen: list[tuple[tuple[str, ...], list[str]]] = []
+    failures: list[BaseException] = []
     done = threading.Event()
 
     def ask_meanwhile() -> None:
-        while not done.is_set():
-            found = services.service.search("refund a duplicate charge", audience, k=5)
-            seen.append((version(), [c.doc_id for c in found]))
+        try:
+            while not done.is_set():
+                found = services.service.search("refund a duplicate charge", audience, k=5)
+                seen.append((version(), [c.doc_id for c in found]))
+        except BaseException as failure:  # a failed query fails the test, not just the thread
+            failures.append(failure)
 
     reader = threading.Thread(target=ask_meanwhile)
     reader.start()
@@ -114,6 +118,7 @@ def test_a_query_during_an_ingest_sees_the_old_or_the_new_version(
         done.set()
         reader.join()
     new = version()
+    assert failures == []
     assert new != old and len(seen) >= 3
     for chunks, doc_ids in seen:
         assert chunks in (old, new)  # never a mix, never missing

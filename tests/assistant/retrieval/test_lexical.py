@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from llama_index.retrievers.bm25 import BM25Retriever
 
 from assistant.access import Audience
 from assistant.compose import Services
@@ -116,3 +117,37 @@ def test_masks_for_many_audiences_stay_bounded_and_correct(services: Services) -
     assert len(services.lexical._masks) <= 32
     hits = services.lexical.retrieve(Query("restore a deleted invoice", Audience.agent("tier2")))
     assert hits[0].doc_id == "kb-3"  # an evicted audience's mask is simply built again
+
+
+def test_an_index_read_before_an_ingest_swapped_it_is_replaced_once_the_new_one_lands(
+    services: Services, tiny_kb: Path
+) -> None:
+    article = tiny_kb / "articles" / "kb-2.md"
+    article.write_text(article.read_text() + "\nDuplicates are logged in the zanzibar ledger.\n")
+    indexes, services.ingestor.indexes = services.ingestor.indexes, []
+    assert services.ingestor.sync([tiny_kb]).updated == 1  # the store has the new text ...
+    query = Query("zanzibar ledger", Audience.agent("tier1"), k=3)
+    assert services.lexical.retrieve(query) == []  # ... a query meanwhile reads the old index
+    for index in indexes:
+        index.rebuild(services.store)  # the ingest's new index lands
+    assert [c.doc_id for c in services.lexical.retrieve(query)][:1] == ["kb-2"]
+    assert services.lexical.lookup(["kb-2::0"]).keys() == {"kb-2::0"}  # rows current again
+
+
+def test_a_read_that_meets_the_index_being_swapped_is_tried_again(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load = BM25Retriever.from_persist_dir
+    calls: list[str] = []
+
+    def swapped_once(path: str) -> BM25Retriever:
+        calls.append(path)
+        if len(calls) == 1:  # an ingest renamed the directory away mid-read
+            raise FileNotFoundError(f"{path}/vocab.index.json")
+        return load(path)
+
+    monkeypatch.setattr(BM25Retriever, "from_persist_dir", staticmethod(swapped_once))
+    bump_generation(services.settings.data_dir)
+    services.lexical.rebuild(services.store)  # a new index for the loaded one to be replaced by
+    hits = services.lexical.retrieve(Query("refund the duplicate charge", k=3))
+    assert len(calls) == 2 and hits and hits[0].doc_id == "kb-2"
