@@ -37,7 +37,7 @@ from assistant.uploads import Upload, parse_upload
 from assistant.webhooks import Delivery, WebhookOutcome, ZendeskWebhook
 from assistant.writes import Author, WriteLog, authorize, sees
 from ingest.sources import SourceOptions
-from ingest.sync import Ingestor, Progress, SyncReport
+from ingest.sync import Ingestor, Progress, Stages, SyncReport
 
 T = TypeVar("T")
 _DOC_FACTS = ("source_type", "product", "owner", "visibility")  # kept with each retrieved chunk
@@ -240,10 +240,13 @@ class SupportService:
         prune: bool = False,
         progress: Progress | None = None,
         options: SourceOptions | None = None,
+        stages: Stages | None = None,
     ) -> SyncReport:
         """Bring the store in line with files and folders (only what changed is embedded);
-        ``options`` apply to every path, over each root's kbassist.yaml."""
-        return _needs(self.ingestor, "ingestion").sync(list(paths), prune, progress, options)
+        ``options`` apply to every path, over each root's kbassist.yaml. ``progress`` hears of
+        the documents, ``stages`` of each derived index rebuilt after them."""
+        ingestor = _needs(self.ingestor, "ingestion")
+        return ingestor.sync(list(paths), prune, progress, options, stages)
 
     def status(self) -> StoreStatus:
         """Documents and chunks per source type, and where the store is."""

@@ -23,6 +23,7 @@ from assistant.chroma import BatchedChromaVectorStore, CollectionHandle, open_co
 from assistant.settings import Settings
 from assistant.types import Audience, DocumentState, RetrievedChunk
 
+Progress = Callable[[int, int], None]  # (done, in all): documents ingested, chunks indexed
 _PAGE = 5000  # rows per Chroma get()
 GENERATION_FILE = "generation"
 # A replaced collection handle is closed this long after it was replaced, once nothing else holds
@@ -60,8 +61,11 @@ def built_for_current(marker: Path, data_dir: Path) -> bool:
 class DerivedIndex(Protocol):
     """An index built from the store's chunks (the BM25 indexes), rebuilt after a change."""
 
-    def rebuild(self, store: ChunkStore) -> int:
-        """Rebuild from every chunk in ``store``; returns the entries indexed."""
+    label: str  # what a progress bar calls its rebuild
+
+    def rebuild(self, store: ChunkStore, progress: Progress | None = None) -> int:
+        """Rebuild from every chunk in ``store`` (``progress``: chunks done, chunks in all);
+        returns the entries indexed."""
         ...
 
     def is_current(self) -> bool:

@@ -30,7 +30,7 @@ from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from assistant.embedding import Embedder
 from assistant.errors import room_checked
-from assistant.store import ChunkStore, DerivedIndex, bump_generation
+from assistant.store import ChunkStore, DerivedIndex, Progress, bump_generation
 from ingest.chunking import RULES, StructureChunker
 from ingest.model import IngestIssue
 from ingest.sources import Limits, SourceOptions, read_sources
@@ -48,7 +48,8 @@ CONFIG_FILE = "ingest-config.json"
 _NO_ROOM_OUTCOME = "the ingest stopped part-way and the next run repairs what it left unfinished"
 _RECONFIGURED = "reconfigured:"  # prefix of a document hash: due for re-chunking
 COUNT_KEYS = ("added", "updated", "unchanged", "deleted", "skipped", "failed")
-Progress = Callable[[int, int], None]  # (documents done, documents in all)
+# A progress callback for each stage of work after the documents (rebuilding a derived index)
+Stages = Callable[[str], Progress]
 
 
 @dataclass
@@ -128,9 +129,11 @@ class Ingestor:
         prune: bool = False,
         progress: Progress | None = None,
         options: SourceOptions | None = None,
+        stages: Stages | None = None,
     ) -> SyncReport:
         """Bring the store in line with ``paths`` (``options``: per-source settings given by
-        hand, over each root's ``kbassist.yaml``)."""
+        hand, over each root's ``kbassist.yaml``). ``progress`` hears of the documents, and
+        ``stages`` gives a progress callback for each derived index rebuilt after them."""
         parsed = read_sources(list(paths), self.limits, options)
         report = SyncReport(skipped=parsed.skipped, issues=list(parsed.issues))
         report.skips = list(parsed.skips)
@@ -149,7 +152,7 @@ class Ingestor:
                         gone.append(doc_id)
                 self._delete(docs, gone)
                 report.deleted = len(gone)
-            self._refresh_indexes(recovered or _changed(report))
+            self._refresh_indexes(recovered or _changed(report), stages)
         return report
 
     def ingest_documents(self, documents: list[Document]) -> SyncReport:
@@ -251,13 +254,13 @@ class Ingestor:
                 progress(done, total)
         return bases
 
-    def _refresh_indexes(self, changed: bool) -> None:
-        """Rebuild the derived BM25 indexes when the store changed (or a rebuild was missed)."""
+    def _refresh_indexes(self, changed: bool, stages: Stages | None = None) -> None:
+        """Rebuild the derived indexes when the store changed (or a rebuild was missed)."""
         if changed:
             bump_generation(self.data_dir)
         for index in self.indexes:
             if changed or not index.is_current():
-                index.rebuild(self.store)
+                index.rebuild(self.store, stages(index.label) if stages else None)
 
     def _config(self) -> str:
         """What chunks depend on besides the documents: the chunker, its rules' version and the

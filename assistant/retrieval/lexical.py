@@ -30,6 +30,7 @@ from assistant.retrieval.filters import matches
 from assistant.store import (
     GENERATION_FILE,
     ChunkStore,
+    Progress,
     built_for_current,
     bump_generation,
     read_generation,
@@ -61,6 +62,7 @@ class LexicalIndex:
         self.data_dir = data_dir
         self.window = window
         self.path = data_dir / (f"bm25-w{window}" if window else "bm25")
+        self.label = f"Indexing {window}-sentence windows" if window else "Indexing words"
         self._lock = threading.Lock()
         self._retriever: BM25Retriever | None = None
         self._loaded_generation: str | None = None
@@ -68,9 +70,12 @@ class LexicalIndex:
         self._masks: dict[tuple[Any, ...], np.ndarray] = {}
         self._positions: dict[str, int] | None = None  # chunk id -> corpus entry
 
-    def rebuild(self, store: ChunkStore) -> int:
-        """Build the index from the store's chunks and persist it atomically; returns its size."""
+    def rebuild(self, store: ChunkStore, progress: Progress | None = None) -> int:
+        """Build the index from the store's chunks and persist it atomically; returns its size
+        (``progress`` hears of the chunks read, then of the index written)."""
         nodes = store_nodes(store)
+        if progress:
+            progress(0, len(nodes))
         if self.window:
             nodes = window_nodes(nodes, self.window)
         generation = read_generation(self.data_dir) or bump_generation(self.data_dir)
@@ -87,6 +92,8 @@ class LexicalIndex:
             self.path.rename(old)
         tmp.rename(self.path)
         shutil.rmtree(old, ignore_errors=True)
+        if progress:
+            progress(len(nodes), len(nodes))
         return len(nodes)
 
     def is_current(self) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from assistant.compose import Services
-from integrations.cli.progress import progress_bar
+from integrations.cli.progress import stage_bars
 from integrations.cli.source_options import pop_source_options, source_options
 
 
@@ -35,8 +35,10 @@ def ingest(
     The per-source options apply to every path given, over each root's kbassist.yaml.
     """
     options = pop_source_options(per_source)
-    with progress_bar("Ingesting") as progress:
-        report = services.service.ingest(paths, prune=prune, progress=progress, options=options)
+    with stage_bars() as stages:  # the documents, then each index rebuilt after them
+        report = services.service.ingest(
+            paths, prune=prune, progress=stages("Ingesting"), options=options, stages=stages
+        )
     for issue in report.issues:
         click.echo(f"error: {issue}", err=True)
     for skip in report.skips:

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.access import Audience
 from assistant.answerers.selection import weighable
+from assistant.answerers.sentence_index import SentenceIndex
 from assistant.compose import SENTENCE_FILE, Services
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.embedding.sentence_vectors import SentenceVectors
@@ -57,6 +58,20 @@ def test_ingest_embeds_every_quotable_sentence_once_and_a_resync_none(
     again.ingestor.sync([tiny_kb])
     again.ingestor.refresh_indexes()
     assert len(counting.embedded) == before  # nothing changed: nothing embedded
+
+
+def test_the_rebuild_reports_its_progress_through_every_chunk(
+    tiny_kb: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    built = services(tmp_path / "data", Counting(embedder))
+    built.ingestor.indexes = []
+    assert built.ingestor.sync([tiny_kb]).ok
+    heard: list[tuple[int, int]] = []
+    index = SentenceIndex(built.sentences, built.settings.data_dir)
+    assert index.rebuild(built.store, lambda done, total: heard.append((done, total))) > 0
+    chunks = built.store.count()
+    assert heard[0] == (0, chunks) and heard[-1] == (chunks, chunks)
+    assert [done for done, _ in heard] == sorted(done for done, _ in heard)
 
 
 def test_an_edited_document_gets_its_new_sentences_embedded(

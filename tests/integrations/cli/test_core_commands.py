@@ -49,6 +49,19 @@ def test_ingest_json_prints_exactly_the_counts_and_reruns_embed_nothing(
     assert again["unchanged"] == 6 and again["added"] == 0
 
 
+def test_ingest_shows_a_bar_for_the_documents_then_for_each_index_it_rebuilds(
+    tmp_path: Path, tiny_kb: Path
+) -> None:
+    first = run(tmp_path, "ingest", str(tiny_kb), env={"KBASSIST_SENTENCE_MEANING": "true"})
+    assert first.exit_code == 0, first.output
+    stages = ["Ingesting", "Indexing words", "Indexing 2-sentence windows"]
+    stages.append("Embedding answer sentences")  # the sentence vectors take longest
+    at = [first.stderr.find(label) for label in stages]
+    assert -1 not in at and at == sorted(at), first.stderr
+    again = run(tmp_path, "ingest", str(tiny_kb), env={"KBASSIST_SENTENCE_MEANING": "true"})
+    assert "Ingesting" in again.stderr and "Indexing" not in again.stderr  # nothing to rebuild
+
+
 def test_bad_input_exits_non_zero_naming_the_file_and_line(tmp_path: Path, tiny_kb: Path) -> None:
     (tiny_kb / "tickets" / "more.jsonl").write_text('{"id": 9, "subject": "x"\n')
     result = run(tmp_path, "ingest", str(tiny_kb))
