@@ -87,7 +87,9 @@ class Assistant:
             tuple(request.history),
             request.ticket,
             playbook=evidence,
-            covered=self.playbooks is not None and self.playbooks.model.covers(evidence),
+            # a playbook to follow, or a clear "when to use" match: the KB covers the question
+            covered=self.playbooks is not None
+            and (match is not None or self.playbooks.model.covers(evidence)),
         )
         suggestion = self.answerer.answer(context, passages)
         if self.playbooks is not None and ranked is not None:

@@ -22,8 +22,9 @@ class AnswerContext:
     # question to the best playbook's "when to use" and its lead over the next playbook's; None
     # when no playbook was searched. A confidence reads it (``AnswerabilityModel.score``).
     playbook: tuple[float, float] | None = None
-    # A playbook written for this situation matched it (``PlaybookMatcher.decide``): the
-    # knowledge base covers the question, so the answerer does not abstain.
+    # A playbook written for this situation matched it (``PlaybookMatcher.decide`` kept it, or
+    # its "when to use" clears ``PlaybookModel.cover``): the knowledge base covers the question,
+    # so the answerer does not abstain (the shown confidence stays its own).
     covered: bool = False
 
 

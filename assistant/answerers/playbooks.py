@@ -75,9 +75,10 @@ class PlaybookModel:
     threshold: float  # keep the best candidate from this probability up
     # A match whose "when to use" is this similar to the question, and leads the other
     # candidates by this much, says on its own that the knowledge base covers the question, so
-    # the answerer does not abstain (``AnswerContext.covered``). A weaker match only adds its
-    # actions to an answer that stands on its own confidence: a question near a playbook's
-    # topic is not always one it answers.
+    # the answerer does not abstain (``AnswerContext.covered``), whether or not the procedure
+    # applies. A weaker match covers the question only when the model keeps it (its steps are
+    # then the answer; ``Assistant.suggest``): a question near a playbook's topic is not always
+    # one it answers.
     cover: tuple[float, float] = (0.38, 0.12)
 
     def covers(self, evidence: tuple[float, float] | None) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.access import Audience
 from assistant.answerers import AnswerContext
+from assistant.answerers.playbooks import PlaybookMatcher
 from assistant.compose import Services
 from assistant.retrieval import RetrievedChunk
 from assistant.suggestion import AskRequest, Suggestion, Ticket, Turn
@@ -199,3 +200,21 @@ def test_the_answerer_is_told_how_clearly_a_playbook_matches(sample_services: Se
     assert clear is not None and near is not None
     assert clear[0] >= 0.38 and clear[1] >= 0.12  # the duplicate-charge playbook, clearly ahead
     assert near[1] < clear[1] and near[0] < clear[0]
+
+
+def test_a_question_whose_playbook_is_followed_is_answered_not_abstained_on(
+    sample_services: Services,
+) -> None:
+    question = (
+        "We got a letter from a customer's lawyer demanding all personal data Ledgerly holds on "
+        "their client, and it threatens a complaint to the data protection regulator."
+    )
+    result = ask(sample_services, question)
+    matcher = sample_services.assistant.playbooks
+    assert matcher is not None
+    # its "when to use" alone is not a clear enough match to say the question is covered ...
+    assert not matcher.model.covers(PlaybookMatcher.evidence(matcher.scores(result.query, TIER1)))
+    # ... but the playbook model keeps it: its steps answer the question
+    assert result.playbook is not None and result.playbook.doc_id == "pb-gdpr-data-request"
+    assert not result.suggestion.abstained
+    assert {a.kind for a in result.suggestion.next_actions} >= {"form", "link"}
