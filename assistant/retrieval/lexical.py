@@ -72,12 +72,12 @@ class LexicalIndex:
 
     def rebuild(self, store: ChunkStore, progress: Progress | None = None) -> int:
         """Build the index from the store's chunks and persist it atomically; returns its size
-        (``progress`` hears of the chunks read, then of the index written)."""
+        (``progress`` hears of the entries read, then of the index written)."""
         nodes = store_nodes(store)
-        if progress:
-            progress(0, len(nodes))
         if self.window:
             nodes = window_nodes(nodes, self.window)
+        if progress:
+            progress(0, len(nodes))
         generation = read_generation(self.data_dir) or bump_generation(self.data_dir)
         tmp = self.path.with_name(self.path.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
