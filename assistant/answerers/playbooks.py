@@ -221,9 +221,7 @@ class PlaybookMatcher:
         closest how-to passage of ``retrieved`` (``_howto``), and the closest cases' (``cases``)
         margin over that passage."""
         found = self.support(question, audience, retrieved)
-        howto = _howto(retrieved)
-        matched = _matched(ranked, question)
-        cases = _margin(self.cases(question, audience), howto) if matched else 0.0
+        matched, howto, cases = self._weighed(ranked, question, audience, retrieved)
         return [
             (
                 doc_id,
@@ -251,7 +249,7 @@ class PlaybookMatcher:
         up (a store read) only where they could decide it: a candidate that would stay under
         the threshold even with retrieval's support counts as unsupported, and the agent-facing
         documents are asked for (``support``) only then."""
-        howto = _howto(retrieved)
+        matched, howto, cases = self._weighed(ranked, question, audience, retrieved)
         found: set[str] | None = None
         fetched: dict[str, tuple[RetrievedChunk, ...]] = {}
 
@@ -260,8 +258,6 @@ class PlaybookMatcher:
                 fetched[doc_id] = self._actions(doc_id, audience)
             return fetched[doc_id]
 
-        matched = _matched(ranked, question)
-        cases = _margin(self.cases(question, audience), howto) if matched else 0.0
         best: tuple[float, str, float] | None = None  # probability, doc id, similarity
         for doc_id, situation in matched:
             margin = _margin(situation[0], howto)
@@ -278,6 +274,21 @@ class PlaybookMatcher:
             return None
         probability, doc_id, score = best
         return PlaybookMatch(doc_id, round(score, 4), round(probability, 4), actions(doc_id))
+
+    def _weighed(
+        self,
+        ranked: list[tuple[str, float]],
+        question: str,
+        audience: Audience,
+        retrieved: Sequence[RetrievedChunk],
+    ) -> tuple[list[tuple[str, Situation]], float | None, float]:
+        """What ``candidates`` and ``decide`` both weigh: the candidates with how each meets its
+        "when to use" (``_matched``), the closest how-to passage's similarity (``_howto``), and
+        the closest cases' margin over it (asked of the store only when there is a candidate)."""
+        matched = _matched(ranked, question)
+        howto = _howto(retrieved)
+        cases = _margin(self.cases(question, audience), howto) if matched else 0.0
+        return matched, howto, cases
 
     def support(
         self, question: str, audience: Audience, retrieved: Sequence[RetrievedChunk]

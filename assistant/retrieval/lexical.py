@@ -65,8 +65,8 @@ class LexicalIndex:
         self.label = f"Indexing {window}-sentence windows" if window else "Indexing words"
         self._lock = threading.Lock()
         self._retriever: BM25Retriever | None = None
-        self._loaded_generation: str | None = None
-        self._built_generation: str | None = None
+        self._store_generation: str | None = None  # the store's, when the index was last asked
+        self._built_generation: str | None = None  # what the loaded index was built for
         self._masks: dict[tuple[Any, ...], np.ndarray] = {}
         self._positions: dict[str, int] | None = None  # chunk id -> corpus entry
 
@@ -100,8 +100,8 @@ class LexicalIndex:
         return built_for_current(self.path / GENERATION_FILE, self.data_dir)
 
     def loaded(self) -> BM25Retriever | None:
-        """The BM25 model of the store's current generation (loaded once per generation), for
-        what else reads the index (document frequencies); None before the first build."""
+        """The BM25 model on disk (loaded once per build), for what else reads the index
+        (document frequencies); None before the first build."""
         with self._lock:
             return self._ensure_loaded()
 
@@ -112,7 +112,7 @@ class LexicalIndex:
         one is loaded once it lands. A load that meets the swap (a missing file, or a marker
         that changed while the files were read) is tried again; until one succeeds, the index
         loaded before keeps serving. Called under the lock."""
-        self._loaded_generation = read_generation(self.data_dir)
+        self._store_generation = read_generation(self.data_dir)
         for attempt in range(_LOAD_TRIES):
             built = _marker(self.path)
             if built is None or built == self._built_generation:
@@ -232,7 +232,7 @@ class LexicalIndex:
         if self.window:
             return None
         retriever = self._ensure_loaded()
-        if retriever is None or self._built_generation != self._loaded_generation:
+        if retriever is None or self._built_generation != self._store_generation:
             return None
         return retriever
 
