@@ -121,10 +121,15 @@ class Services:
         )
 
     @cached_property
+    def term_stats(self) -> Bm25TermStats:
+        """The knowledge base's document frequencies, read from the BM25 index."""
+        return Bm25TermStats(self.lexical)
+
+    @cached_property
     def answerability(self) -> AnswerabilityModel:
         """The fitted answerability classifier (its versioned JSON file), reading document
         frequencies from the BM25 index; ``abstain_threshold`` overrides its threshold."""
-        model = AnswerabilityModel.load().with_stats(Bm25TermStats(self.lexical))
+        model = AnswerabilityModel.load().with_stats(self.term_stats)
         threshold = self.settings.abstain_threshold
         return model if threshold is None else model.with_threshold(threshold)
 
@@ -153,7 +158,11 @@ class Services:
         # each "when to use" situation against the question, whose vector retrieval remembers
         situations = SentenceSimilarity(self.embedder, size=2_000, query=self.dense.embed)
         return PlaybookMatcher(
-            self.dense, self.store.siblings, similarity=situations, knowledge=self.ranked
+            self.dense,
+            self.store.siblings,
+            similarity=situations,
+            knowledge=self.ranked,
+            stats=self.term_stats,
         )
 
     @cached_property

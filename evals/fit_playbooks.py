@@ -47,7 +47,7 @@ def fit(rows: Sequence[PlaybookRow], c: float = 1.0) -> PlaybookModel:
         raise ValueError("the annotated dev items need both right and wrong playbook candidates")
     model = LogisticRegression(C=c, max_iter=1000).fit(np.array(x), y)
     w = [round(float(v), 4) for v in model.coef_[0]]
-    weights = (w[0], w[1], w[2], w[3], w[4], w[5])
+    weights = (w[0], w[1], w[2], w[3], w[4], w[5], w[6])
     fitted = PlaybookModel(weights, round(float(model.intercept_[0]), 4), 0.5)
     return PlaybookModel(fitted.weights, fitted.intercept, threshold(scored, fitted)[0])
 

@@ -75,6 +75,27 @@ def idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def _frequencies(terms: Sequence[str], stats: TermStats | None) -> tuple[list[int], int]:
+    """(each term's document frequency, the corpus size); every term once in one document
+    without frequencies."""
+    n = stats.corpus_size() if stats is not None else 0
+    dfs = stats.document_frequency(terms) if stats is not None and n else [1] * len(terms)
+    return list(dfs), n
+
+
+def term_weights(terms: Sequence[str], stats: TermStats | None) -> dict[str, float]:
+    """Each term's IDF in the knowledge base; every term weighs the same without frequencies."""
+    dfs, n = _frequencies(terms, stats)
+    return {t: idf(df, max(n, 1)) for t, df in zip(terms, dfs, strict=True)}
+
+
+def coverage(weights: dict[str, float], found: set[str]) -> float:
+    """The share of the weighted terms' mass (``term_weights``) that ``found`` holds; 0.0 for a
+    question without content words."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -94,8 +115,7 @@ def features(
     """The classifier's inputs for a question and the passages retrieved for it (best first);
     the playbook features only when ``playbook`` evidence is given."""
     terms = question_terms(question)
-    n = stats.corpus_size() if stats is not None else 0
-    dfs = stats.document_frequency(terms) if stats is not None and n else [1] * len(terms)
+    dfs, n = _frequencies(terms, stats)
     weights = {t: idf(df, max(n, 1)) for t, df in zip(terms, dfs, strict=True)}
     total = sum(weights.values()) or 1.0
     per_doc: dict[str, RetrievedChunk] = {}
@@ -121,7 +141,7 @@ def features(
         "dense_margin": dense_margin,
         "bm25_top": bm25_top / scale,
         "bm25_margin": bm25_margin / scale,
-        "coverage": sum(weights[t] for t in terms if t in found) / total if terms else 0.0,
+        "coverage": coverage(weights, found),
         "unknown_share": sum(weights[t] for t in unknown) / total if terms else 0.0,
         "key_unknown": 1.0 if key is not None and key in unknown else 0.0,
     }

@@ -6,24 +6,32 @@ dense search restricted to the source types whose steps are followed, so paraphr
 A "when to use" lists alternative situations, any one of which calls for the playbook, so with
 a ``similarity`` a candidate's similarity is that of its closest situation (each bullet with the
 playbook's title) when that is closer than the section as a whole. Each candidate is scored by
-a small logistic model (``PlaybookModel``) over five pieces of evidence: that similarity, its
-lead over the best other candidate's, how plainly the question reports a situation rather
-than asks for information (``situation.problem_cues``: a playbook is for something gone wrong,
-not for a question on the same topic), whether the question's own retrieval agrees (the
-playbook, or an article its steps link to, is among the first ``LINKED_DOCS`` documents found
-for the question: a "when to use" that shares a word or two with a question on another topic
-finds no support there; when those documents are all case records, the first agent-facing
-documents of the question's ranking count too, ``PlaybookMatcher.support``), and how much
-closer the question is to the playbook's situation than to the closest how-to knowledge its
-retrieval found (an article, ``_howto``): a question an article explains as well as the
-playbook's situation describes it asks how something works, and one that meets a situation
-better than any article reports that situation), and how much closer the question is to the
-customers' own words in the closest case records (a ticket's "Problem") than to that how-to
-knowledge (``PlaybookMatcher.cases``): a question that reads like the cases customers report is
-a report too. The most likely
-candidate is kept when its probability clears the model's threshold. Its action-bearing chunks
-(steps, escalation rules) then become the suggestion's next actions, each citing its chunk,
-whatever answerer wrote the answer.
+a small logistic model (``PlaybookModel``) over seven pieces of evidence:
+
+1. that similarity;
+2. its lead over the best other candidate's;
+3. how plainly the question reports a situation rather than asks for information
+   (``situation.problem_cues``: a playbook is for something gone wrong, not for a question on
+   the same topic);
+4. whether the question's own retrieval agrees: the playbook, or an article its steps link to,
+   is among the first ``LINKED_DOCS`` documents found for the question (a "when to use" that
+   shares a word or two with a question on another topic finds no support there; when those
+   documents are all case records, the first agent-facing documents of the question's ranking
+   count too, ``PlaybookMatcher.support``);
+5. how much closer the question is to the playbook's situation than to the closest how-to
+   knowledge its retrieval found (an article, ``_howto``): a question an article explains as
+   well as the playbook's situation describes it asks how something works, and one that meets a
+   situation better than any article reports that situation;
+6. how much closer the question is to the customers' own words in the closest case records (a
+   ticket's "Problem") than to that how-to knowledge (``PlaybookMatcher.cases``): a question
+   that reads like the cases customers report is a report too;
+7. how much more of the question's words (IDF-weighted) the playbook holds than the how-to
+   document retrieved that holds the most (``Words``): a question about what only the
+   playbook names (its limits, who approves) is the playbook's.
+
+The most likely candidate is kept when its probability clears the model's threshold. Its
+action-bearing chunks (steps, escalation rules) then become the suggestion's next actions, each
+citing its chunk, whatever answerer wrote the answer.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from assistant.answerers.answerability import TermStats, coverage, question_terms, term_weights
 from assistant.answerers.common import citation_for, next_actions
 from assistant.answerers.situation import problem_cues
 from assistant.embedding.similarity import Similarity
@@ -51,8 +60,10 @@ _BULLET = re.compile(r"^\s*[-*]\s+(.+)$", re.MULTILINE)
 # (similarity of "when to use", lead over the next candidate, the question's problem cues,
 # 1.0 when the question's retrieval found the playbook or an article it links to, else 0.0,
 # that similarity less the dense similarity of the closest how-to passage retrieved, the mean
-# similarity of the closest cases in customers' words less that of the how-to passage)
-Evidence = tuple[float, float, float, float, float, float]
+# similarity of the closest cases in customers' words less that of the how-to passage, the
+# share of the question's words the playbook holds less the share the best how-to document
+# retrieved holds)
+Evidence = tuple[float, float, float, float, float, float, float]
 Situation = tuple[float, float, float]  # the first three: how the question meets "when to use"
 ACTION_LIMIT = 8  # a playbook's steps and escalation rules together
 CANDIDATES = 3  # the best "when to use" matches the model weighs
@@ -63,14 +74,40 @@ CASES_K = 12  # chunks of case records asked for to find them
 
 
 @dataclass(frozen=True)
+class Words:
+    """How much more of the question's words (IDF-weighted: ``answerability.coverage``) a
+    playbook's chunks hold than the how-to document that holds the most of them in its passages
+    retrieved (``best``): a playbook that names what the question asks about ("goodwill credit",
+    "billing lead") where no article does is where the agent's answer is. 0.0 for every playbook
+    when retrieval found no how-to document."""
+
+    weights: dict[str, float]  # the question's words, by IDF (``answerability.term_weights``)
+    best: float | None = None  # the share the best how-to document holds; None: none found
+
+    def margin(self, chunks: Sequence[RetrievedChunk]) -> float:
+        return _margin(coverage(self.weights, set().union(*map(_terms, chunks))), self.best)
+
+    def bounds(self) -> tuple[float, float]:
+        """The least and the most margin any playbook could have (a question without content
+        words has one: none of its words is anywhere)."""
+        most = 1.0 if any(self.weights.values()) else 0.0
+        return _margin(0.0, self.best), _margin(most, self.best)
+
+
+NO_WORDS = Words({})
+
+
+@dataclass(frozen=True)
 class PlaybookModel:
     """P(this candidate is the playbook to follow) = sigmoid(intercept + w . evidence), where the
-    evidence is (similarity of its "when to use", lead over the best other candidate's, the
-    question's problem cues, 0 to ``situation.MAX_CUES``, and whether the question's retrieval
-    found it or an article it links to, 0 or 1, its similarity's margin over the closest
-    how-to passage that retrieval found, and the closest cases' margin over that passage)."""
+    evidence is the module's seven pieces (``Evidence``): the similarity of its "when to use",
+    its lead over the best other candidate's, the question's problem cues (0 to
+    ``situation.MAX_CUES``), whether the question's retrieval found it or an article it links to
+    (0 or 1), its similarity's margin over the closest how-to passage that retrieval found, the
+    closest cases' margin over that passage, and its words' margin over the how-to documents'
+    (``Words``)."""
 
-    weights: tuple[float, float, float, float, float, float]
+    weights: tuple[float, float, float, float, float, float, float]
     intercept: float
     threshold: float  # keep the best candidate from this probability up
     # A match whose "when to use" is this similar to the question, and leads the other
@@ -90,9 +127,16 @@ class PlaybookModel:
         return evidence[0] >= self.cover[0] and evidence[1] >= self.cover[1]
 
     def probability(
-        self, score: float, lead: float, cues: float, linked: float, margin: float, cases: float
+        self,
+        score: float,
+        lead: float,
+        cues: float,
+        linked: float,
+        margin: float,
+        cases: float,
+        words: float,
     ) -> float:
-        evidence = (score, lead, cues, linked, margin, cases)
+        evidence = (score, lead, cues, linked, margin, cases, words)
         z = self.intercept + sum(w * x for w, x in zip(self.weights, evidence, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -100,26 +144,20 @@ class PlaybookModel:
 # Fitted and chosen on DEV items only (evals/gold/sample_kb.yaml, split dev, the 147 items
 # annotated with a playbook or ``none``): ``python -m evals.fit_answerability`` prints both. The
 # threshold is the middle of a plateau of dev next-action accuracy where the wrong-playbook rate
-# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.884, wrong playbook 0.041).
-# Judged by 5-fold cross-validation on dev (10 shuffles): 0.871 accuracy / 0.041 wrong playbook;
-# without the closest cases' margin 0.850 / 0.044. On the 108 dev items before the last 39: with
-# it 0.878 / 0.037, without it 0.856 / 0.044 (with the similarity of only the closest case,
-# 0.878 / 0.037; of five, 0.880 / 0.037), and fitted on those 108, both models scored 0.821 /
-# 0.026 on the 39 written after; with the problem cues of before the relayed-case and
-# leave-to-act cues (2026-12-02), 0.811 / 0.044. On the earlier 74 dev items: with the margin
-# over how-to knowledge 0.822 / 0.032, without it 0.805 / 0.032, and without the
-# linked-document evidence as well 0.786 / 0.035.
-# Tried and left out the same way: the playbook's rank in the question's retrieval (0.751 /
-# 0.054 beside the cues; an earlier model had it), the similarity of its steps to the question
-# (0.765 / 0.038), and a logistic classifier of "reports a situation" on the question's
-# embedding in place of the cues or beside them (nested 5-fold on the 108: 0.776-0.841). The
-# cover bar is the earlier similarity-only matcher's (chosen on the first dev items): a clear
-# match says the knowledge base covers the question. Re-checked on the grown dev split with the
-# closest situation's similarity: a lower bar answers more (dev top-1 0.685 -> 0.730 at (0.35,
-# 0.08)) and abstains worse (F1 0.603 -> 0.576); of the bars tried, (0.38, 0.12) has the best
-# dev abstention F1.
+# stays <= 0.05 throughout, not a one-item spike (dev accuracy 0.898, wrong playbook 0.041).
+# Judged by 5-fold cross-validation on dev (10 shuffles): 0.893 accuracy / 0.043 wrong playbook;
+# without the words the playbook holds 0.871 / 0.041, without the closest cases as well 0.850 /
+# 0.044. Fitted on the first 108 dev items and judged on the 39 written after them: 0.872 /
+# 0.026 with the words, 0.821 / 0.026 without. What else was tried, and why it was left out, is
+# in docs/evaluation.md ("Playbooks" sections). The cover bar is the earlier similarity-only
+# matcher's (chosen on the first dev items): a clear match says the knowledge base covers the
+# question. Re-checked on the grown dev split with the closest situation's similarity: a lower
+# bar answers more (dev top-1 0.685 -> 0.730 at (0.35, 0.08)) and abstains worse (F1 0.603 ->
+# 0.576); of the bars tried, (0.38, 0.12) has the best dev abstention F1.
 PLAYBOOK_MODEL = PlaybookModel(
-    weights=(2.0149, 3.8562, 0.8186, 2.7427, 2.3991, 0.9733), intercept=-5.0715, threshold=0.47
+    weights=(1.8237, 3.5542, 0.7638, 2.5583, 2.1492, 0.8162, 2.7347),
+    intercept=-4.8768,
+    threshold=0.46,
 )
 
 
@@ -145,6 +183,7 @@ class PlaybookMatcher:
         k: int = 24,
         similarity: Similarity | None = None,
         knowledge: Retriever | None = None,
+        stats: TermStats | None = None,
     ) -> None:
         self.search = search  # a dense retriever: its chunks carry a "dense" signal
         self.siblings = siblings
@@ -154,6 +193,7 @@ class PlaybookMatcher:
         # the question's own ranking (hybrid), asked for agent-facing documents only when its
         # first documents are all case records (``support``)
         self.knowledge = knowledge
+        self.stats = stats  # the knowledge base's document frequencies, to weigh words by
 
     def scores(self, question: str, audience: Audience) -> list[tuple[str, float]]:
         """Each playbook the audience may see whose "when to use" was found, best first."""
@@ -218,22 +258,18 @@ class PlaybookMatcher:
         similarity, its lead over the best other candidate's, the question's problem cues,
         whether ``retrieved`` (the question's retrieval, best first) found it or an article it
         links to among its first ``LINKED_DOCS`` documents, its similarity's margin over the
-        closest how-to passage of ``retrieved`` (``_howto``), and the closest cases' (``cases``)
-        margin over that passage."""
+        closest how-to passage of ``retrieved`` (``_howto``), the closest cases' (``cases``)
+        margin over that passage, and how much more of the question's words it holds than the
+        how-to documents retrieved (``Words``)."""
         found = self.support(question, audience, retrieved)
-        matched, howto, cases = self._weighed(ranked, question, audience, retrieved)
-        return [
-            (
-                doc_id,
-                (
-                    *situation,
-                    _supported(doc_id, found, partial(self._actions, doc_id, audience)),
-                    _margin(situation[0], howto),
-                    cases,
-                ),
-            )
-            for doc_id, situation in matched
-        ]
+        matched, howto, cases, words = self._weighed(ranked, question, audience, retrieved)
+        out: list[tuple[str, Evidence]] = []
+        for doc_id, situation in matched:
+            chunks = self.siblings(doc_id, audience)
+            linked = _supported(doc_id, found, partial(_with_actions, chunks))
+            margin = _margin(situation[0], howto)
+            out.append((doc_id, (*situation, linked, margin, cases, words.margin(chunks))))
+        return out
 
     def decide(
         self,
@@ -245,35 +281,40 @@ class PlaybookMatcher:
         """The most likely of ``ranked``'s candidates for ``question`` (whose retrieval is
         ``retrieved``) when the model's probability for it clears the threshold; else None.
 
-        The same choice as the most likely of ``candidates``, but a playbook's links are looked
-        up (a store read) only where they could decide it: a candidate that would stay under
-        the threshold even with retrieval's support counts as unsupported, and the agent-facing
-        documents are asked for (``support``) only then."""
-        matched, howto, cases = self._weighed(ranked, question, audience, retrieved)
+        The same choice as the most likely of ``candidates``, but a candidate that would stay
+        under the threshold whatever its chunks hold and retrieval's support says is not read
+        further (``_could_clear``): its chunks (a store read) and the agent-facing documents
+        (``support``, a search) are asked for only where they could decide it."""
+        matched, howto, cases, words = self._weighed(ranked, question, audience, retrieved)
         found: set[str] | None = None
-        fetched: dict[str, tuple[RetrievedChunk, ...]] = {}
-
-        def actions(doc_id: str) -> tuple[RetrievedChunk, ...]:
-            if doc_id not in fetched:
-                fetched[doc_id] = self._actions(doc_id, audience)
-            return fetched[doc_id]
-
-        best: tuple[float, str, float] | None = None  # probability, doc id, similarity
+        best: tuple[float, str, float, list[RetrievedChunk]] | None = None
         for doc_id, situation in matched:
             margin = _margin(situation[0], howto)
-            if self.model.probability(*situation, 1.0, margin, cases) < self.model.threshold:
-                linked = 0.0  # it cannot be kept either way
-            else:
-                if found is None:
-                    found = self.support(question, audience, retrieved)
-                linked = _supported(doc_id, found, partial(actions, doc_id))
-            probability = self.model.probability(*situation, linked, margin, cases)
+            if not self._could_clear(situation, margin, cases, words):
+                continue  # its chunks and retrieval's support cannot change that
+            chunks = self.siblings(doc_id, audience)
+            if found is None:
+                found = self.support(question, audience, retrieved)
+            linked = _supported(doc_id, found, partial(_with_actions, chunks))
+            evidence = (*situation, linked, margin, cases, words.margin(chunks))
+            probability = self.model.probability(*evidence)
             if best is None or probability > best[0]:
-                best = (probability, doc_id, situation[0])
+                best = (probability, doc_id, situation[0], chunks)
         if best is None or best[0] < self.model.threshold:
             return None
-        probability, doc_id, score = best
-        return PlaybookMatch(doc_id, round(score, 4), round(probability, 4), actions(doc_id))
+        probability, doc_id, score, chunks = best
+        actions = _with_actions(chunks)
+        return PlaybookMatch(doc_id, round(score, 4), round(probability, 4), actions)
+
+    def _could_clear(self, situation: Situation, margin: float, cases: float, words: Words) -> bool:
+        """Whether a candidate could clear the threshold with retrieval's support or without it,
+        and with the least or the most share of the question's words (the model is monotone in
+        each)."""
+        return any(
+            self.model.probability(*situation, linked, margin, cases, held) >= self.model.threshold
+            for linked in (0.0, 1.0)
+            for held in words.bounds()
+        )
 
     def _weighed(
         self,
@@ -281,14 +322,16 @@ class PlaybookMatcher:
         question: str,
         audience: Audience,
         retrieved: Sequence[RetrievedChunk],
-    ) -> tuple[list[tuple[str, Situation]], float | None, float]:
+    ) -> tuple[list[tuple[str, Situation]], float | None, float, Words]:
         """What ``candidates`` and ``decide`` both weigh: the candidates with how each meets its
-        "when to use" (``_matched``), the closest how-to passage's similarity (``_howto``), and
-        the closest cases' margin over it (asked of the store only when there is a candidate)."""
+        "when to use" (``_matched``), the closest how-to passage's similarity (``_howto``), the
+        closest cases' margin over it (asked of the store only when there is a candidate), and
+        how a playbook's words are weighed against the how-to documents' (``Words``)."""
         matched = _matched(ranked, question)
         howto = _howto(retrieved)
         cases = _margin(self.cases(question, audience), howto) if matched else 0.0
-        return matched, howto, cases
+        words = _words(question, retrieved, self.stats) if matched else NO_WORDS
+        return matched, howto, cases, words
 
     def support(
         self, question: str, audience: Audience, retrieved: Sequence[RetrievedChunk]
@@ -304,10 +347,6 @@ class PlaybookMatcher:
         query = Query(question, audience, Filters(source_types=types), SUPPORT_K)
         return found | _first_documents(self.knowledge.retrieve(query))
 
-    def _actions(self, doc_id: str, audience: Audience) -> tuple[RetrievedChunk, ...]:
-        """The playbook's chunks that carry actions, in order."""
-        return tuple(c for c in self.siblings(doc_id, audience) if c.metadata.get("actions"))
-
 
 def _matched(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, Situation]]:
     """The best ``CANDIDATES`` of ``ranked``, each with its similarity, its lead over the best
@@ -319,6 +358,11 @@ def _matched(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, 
         other = max((s for j, (_, s) in enumerate(top) if j != i), default=0.0)
         out.append((doc_id, (score, score - other, cues)))
     return out
+
+
+def _with_actions(chunks: Sequence[RetrievedChunk]) -> tuple[RetrievedChunk, ...]:
+    """A playbook's chunks that carry actions, in order."""
+    return tuple(c for c in chunks if c.metadata.get("actions"))
 
 
 def _supported(
@@ -369,19 +413,35 @@ def _agent_facing(retrieved: Sequence[RetrievedChunk]) -> bool:
     return any(flags_of(c.source_type).agent_facing for c in _first_chunks(retrieved))
 
 
+def _is_howto(chunk: RetrievedChunk) -> bool:
+    """Agent-facing knowledge whose documents carry no steps (articles, not playbooks or case
+    records)."""
+    flags = flags_of(chunk.source_type)
+    return flags.agent_facing and not flags.expand_steps
+
+
 def _howto(retrieved: Sequence[RetrievedChunk]) -> float | None:
-    """The dense similarity to the question of the closest how-to passage retrieved: agent-facing
-    knowledge whose documents carry no steps (articles, not playbooks or case records); None
-    when retrieval found none."""
+    """The dense similarity to the question of the closest how-to passage retrieved; None when
+    retrieval found none."""
     return max(
-        (
-            float(chunk.signals.get("dense", 0.0))
-            for chunk in retrieved
-            if flags_of(chunk.source_type).agent_facing
-            and not flags_of(chunk.source_type).expand_steps
-        ),
+        (float(chunk.signals.get("dense", 0.0)) for chunk in retrieved if _is_howto(chunk)),
         default=None,
     )
+
+
+def _words(question: str, retrieved: Sequence[RetrievedChunk], stats: TermStats | None) -> Words:
+    """How a playbook's words are weighed (``Words``) against the how-to document that holds
+    the most of the question's words in its passages retrieved."""
+    weights = term_weights(question_terms(question), stats)
+    held: dict[str, set[str]] = {}
+    for chunk in retrieved:
+        if _is_howto(chunk):
+            held.setdefault(chunk.doc_id, set()).update(_terms(chunk))
+    return Words(weights, max((coverage(weights, terms) for terms in held.values()), default=None))
+
+
+def _terms(chunk: RetrievedChunk) -> list[str]:
+    return question_terms(f"{chunk.title} {chunk.text}")
 
 
 def _margin(similarity: float | None, howto: float | None) -> float:

@@ -20,6 +20,7 @@ def row(
     linked: tuple[str, ...] = (),
     margin: float = 0.0,
     cases: float = 0.0,
+    words: float = 0.0,
 ) -> PlaybookRow:
     item = GoldItem.model_validate(
         {"id": f"q{n}", "question": f"question {n}", "split": "dev", "playbook": expected}
@@ -27,7 +28,7 @@ def row(
     return PlaybookRow(
         item,
         tuple(
-            Candidate(d, (s, lead, cues, float(d in linked), margin, cases), ("escalate",))
+            Candidate(d, (s, lead, cues, float(d in linked), margin, cases, words), ("escalate",))
             for d, s, lead in candidates
         ),
     )
@@ -59,6 +60,9 @@ def test_the_fitted_model_keeps_clear_matches_and_drops_near_misses() -> None:
         # how much closer the question is to the cases customers report than to that article:
         # a question that reads like a customer's report is one
         (5, {"cases": 0.1}, {"cases": -0.2}),
+        # how much more of the question's words the playbook holds than the best article: a
+        # question about what only the playbook names is the playbook's
+        (6, {"words": 0.4}, {"words": -0.1}),
     ],
 )
 def test_one_piece_of_evidence_alone_tells_the_situation_from_a_question_on_its_topic(
@@ -81,7 +85,9 @@ def test_one_piece_of_evidence_alone_tells_the_situation_from_a_question_on_its_
 
 
 def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
-    model = PlaybookModel(weights=(10.0, 0.0, 0.0, 0.0, 0.0, 0.0), intercept=-5.0, threshold=0.5)
+    model = PlaybookModel(
+        weights=(10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), intercept=-5.0, threshold=0.5
+    )
 
     def scored(n: int, expected: str, score: float) -> PlaybookRow:
         return row(n, expected, ("pb-a", score, 0.2))
@@ -91,7 +97,7 @@ def test_a_lone_right_item_past_the_edge_does_not_move_the_threshold() -> None:
     rows.append(scored(30, "none", 0.450))
     rows.append(scored(31, "pb-a", 0.452))  # a spike: right just above the near misses
     at, accuracy, wrong = threshold(rows, model)
-    spike = model.probability(0.452, 0.2, 0.0, 0.0, 0.0, 0.0)
-    clear = model.probability(0.50, 0.2, 0.0, 0.0, 0.0, 0.0)
+    spike = model.probability(0.452, 0.2, 0.0, 0.0, 0.0, 0.0, 0.0)
+    clear = model.probability(0.50, 0.2, 0.0, 0.0, 0.0, 0.0, 0.0)
     assert spike < at <= clear  # inside the plateau, not on the spike
     assert wrong <= 0.05 and accuracy >= 10 / len(rows)

@@ -291,12 +291,14 @@ def test_a_playbook_that_cannot_be_kept_costs_no_store_read() -> None:
     assert weak.match("q", TIER1, retrieval("kb-1020")) is None
     assert reads == []  # under the threshold even if its link were found: not looked up
     close = PlaybookMatcher(
-        Search([pb_chunk("pb-card", "When to use", 0.70), pb_chunk("pb-x", "When to use", 0.40)]),
+        Search([pb_chunk("pb-card", "When to use", 0.70), pb_chunk("pb-x", "When to use", 0.20)]),
         siblings,
     )
     match = close.match("customer charged twice", TIER1, retrieval("kb-1020"))
     assert match is not None and match.doc_id == "pb-card"
-    assert reads == ["pb-card"]  # its links and its actions, from one read
+    # its links, its words and its actions, from one read; the far second is not read even
+    # though it could hold every word of the question
+    assert reads == ["pb-card"]
 
 
 def test_when_the_first_documents_are_all_case_records_the_agent_facing_ranking_supports() -> None:
@@ -375,3 +377,80 @@ def test_a_question_that_reads_like_the_cases_customers_report_gets_the_playbook
         lambda doc, audience: STEPS.get(doc, []),
     )
     assert none.candidates(none.scores(question, TIER1), question, TIER1, retrieved)[0][1][5] == 0
+
+
+def article(doc: str, text: str, dense: float) -> RetrievedChunk:
+    meta = {"source_type": "article", "url": f"{HELP}/{doc}/", "doc_id": doc}
+    return RetrievedChunk(f"{doc}:0", doc, text, meta, dense, signals={"dense": dense})
+
+
+GOODWILL = [
+    pb_chunk("pb-goodwill", "When to use", text="A customer asks for compensation"),
+    pb_chunk(
+        "pb-goodwill",
+        "Steps 1-3",
+        actions=[{"kind": "escalate", "team": "billing"}],
+        text="Tier 1 may give a goodwill credit of up to 50 USD; above that, ask the billing lead.",
+    ),
+]
+
+
+def test_a_playbook_that_names_what_the_question_asks_about_where_no_article_does_is_kept() -> None:
+    def match(article_text: str) -> str | None:
+        found = PlaybookMatcher(
+            Search(
+                [
+                    pb_chunk("pb-goodwill", "When to use", 0.55),
+                    pb_chunk("pb-x", "When to use", 0.45),
+                ]
+            ),
+            lambda doc, audience: GOODWILL if doc == "pb-goodwill" else [],
+        )
+        question = "What is the largest goodwill credit I can give without the billing lead?"
+        retrieved = [article("kb-1", article_text, 0.55), *retrieval("pb-goodwill", dense=0.5)]
+        kept = found.match(question, TIER1, retrieved)
+        return kept.doc_id if kept is not None else None
+
+    # the article speaks of credits; only the playbook names the limit and who approves more
+    assert match("Credits show on the customer's next invoice.") == "pb-goodwill"
+    # an article that names them as well explains it: the same "when to use" match is not enough
+    assert (
+        match("A goodwill credit over 50 USD needs the billing lead; give it in Billing.") is None
+    )
+
+
+class Frequencies:
+    """``TermStats`` from a table of document frequencies."""
+
+    def __init__(self, df: dict[str, int], n: int) -> None:
+        self.df, self.n = df, n
+
+    def corpus_size(self) -> int:
+        return self.n
+
+    def document_frequency(self, terms: Sequence[str]) -> list[int]:
+        return [self.df.get(t, 0) for t in terms]
+
+
+def test_the_words_a_playbook_holds_are_weighed_by_how_rare_they_are() -> None:
+    # "chargeback" is rare in this knowledge base, "customer" is everywhere
+    stats = Frequencies({"chargeback": 2, "custom": 90}, 100)  # stemmed, as the BM25 index
+    candidates = [pb_chunk("pb-dup", "When to use", 0.6), pb_chunk("pb-x", "When to use", 0.4)]
+    siblings = {
+        "pb-dup": [pb_chunk("pb-dup", "Steps", text="Answer the chargeback in Disputes.")],
+        "pb-x": [pb_chunk("pb-x", "Steps", text="Reply to the customer.")],
+    }
+    found = PlaybookMatcher(Search(candidates), lambda doc, a: siblings[doc], stats=stats)
+    question = "customer chargeback"
+    retrieved = [article("kb-1", "What a customer sees.", 0.5)]
+    words = {
+        doc: evidence[6]
+        for doc, evidence in found.candidates(
+            found.scores(question, TIER1), question, TIER1, retrieved
+        )
+    }
+    # the article holds "customer" too: the rare word is what sets the playbook apart
+    assert words["pb-dup"] > 0.5 and words["pb-x"] == pytest.approx(0.0)
+    # without any how-to document retrieved there is nothing to weigh the words against
+    alone = found.candidates(found.scores(question, TIER1), question, TIER1, [])
+    assert [evidence[6] for _, evidence in alone] == [0.0, 0.0]
