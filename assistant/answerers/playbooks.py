@@ -19,9 +19,9 @@ a small logistic model (``PlaybookModel``) over seven pieces of evidence:
    documents are all case records, the first agent-facing documents of the question's ranking
    count too, ``PlaybookMatcher.support``);
 5. how much closer the question is to the playbook's situation than to the closest how-to
-   knowledge its retrieval found (an article, ``_howto``): a question an article explains as
-   well as the playbook's situation describes it asks how something works, and one that meets a
-   situation better than any article reports that situation;
+   knowledge its retrieval found (an article, ``howto_similarity``): a question an article
+   explains as well as the playbook's situation describes it asks how something works, and one
+   that meets a situation better than any article reports that situation;
 6. how much closer the question is to the customers' own words in the closest case records (a
    ticket's "Problem") than to that how-to knowledge (``PlaybookMatcher.cases``): a question
    that reads like the cases customers report is a report too;
@@ -42,14 +42,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from assistant.answerers.answerability import TermStats, coverage, question_terms, term_weights
+from assistant.answerers.answerability import TermStats
 from assistant.answerers.common import citation_for, next_actions
+from assistant.answerers.playbook_evidence import (
+    NO_WORDS,
+    Words,
+    action_chunks,
+    agent_facing_among_first,
+    first_documents,
+    howto_similarity,
+    in_customers_words,
+    margin_over,
+    supported,
+    words_of,
+)
 from assistant.answerers.situation import problem_cues
 from assistant.embedding.similarity import Similarity
 from assistant.retrieval import Filters, Query, RetrievedChunk, Retriever
 from assistant.suggestion import Citation, Suggestion
 from assistant.types import Audience
-from ingest.sources.playbook_actions import decode_actions
 from ingest.sources.playbooks import WHEN_TO_USE
 from ingest.sources.registry import SOURCE_TYPES, flags_of
 
@@ -67,34 +78,9 @@ Evidence = tuple[float, float, float, float, float, float, float]
 Situation = tuple[float, float, float]  # the first three: how the question meets "when to use"
 ACTION_LIMIT = 8  # a playbook's steps and escalation rules together
 CANDIDATES = 3  # the best "when to use" matches the model weighs
-LINKED_DOCS = 5  # the question's first documents in which a playbook or its articles count
 SUPPORT_K = 12  # chunks asked of ``PlaybookMatcher.knowledge`` for agent-facing documents
 CASES = 3  # the closest cases in customers' own words whose similarity is averaged
 CASES_K = 12  # chunks of case records asked for to find them
-
-
-@dataclass(frozen=True)
-class Words:
-    """How much more of the question's words (IDF-weighted: ``answerability.coverage``) a
-    playbook's chunks hold than the how-to document that holds the most of them in its passages
-    retrieved (``best``): a playbook that names what the question asks about ("goodwill credit",
-    "billing lead") where no article does is where the agent's answer is. 0.0 for every playbook
-    when retrieval found no how-to document."""
-
-    weights: dict[str, float]  # the question's words, by IDF (``answerability.term_weights``)
-    best: float | None = None  # the share the best how-to document holds; None: none found
-
-    def margin(self, chunks: Sequence[RetrievedChunk]) -> float:
-        return _margin(coverage(self.weights, set().union(*map(_terms, chunks))), self.best)
-
-    def bounds(self) -> tuple[float, float]:
-        """The least and the most margin any playbook could have (a question without content
-        words has one: none of its words is anywhere)."""
-        most = 1.0 if any(self.weights.values()) else 0.0
-        return _margin(0.0, self.best), _margin(most, self.best)
-
-
-NO_WORDS = Words({})
 
 
 @dataclass(frozen=True)
@@ -241,7 +227,7 @@ class PlaybookMatcher:
             (
                 float(chunk.signals.get("dense", chunk.score))
                 for chunk in self.search.retrieve(query)
-                if _in_customers_words(chunk)
+                if in_customers_words(chunk)
             ),
             reverse=True,
         )[:CASES]
@@ -258,16 +244,16 @@ class PlaybookMatcher:
         similarity, its lead over the best other candidate's, the question's problem cues,
         whether ``retrieved`` (the question's retrieval, best first) found it or an article it
         links to among its first ``LINKED_DOCS`` documents, its similarity's margin over the
-        closest how-to passage of ``retrieved`` (``_howto``), the closest cases' (``cases``)
-        margin over that passage, and how much more of the question's words it holds than the
-        how-to documents retrieved (``Words``)."""
+        closest how-to passage of ``retrieved`` (``howto_similarity``), the closest cases'
+        (``cases``) margin over that passage, and how much more of the question's words it holds
+        than the how-to documents retrieved (``Words``)."""
         found = self.support(question, audience, retrieved)
         matched, howto, cases, words = self._weighed(ranked, question, audience, retrieved)
         out: list[tuple[str, Evidence]] = []
         for doc_id, situation in matched:
             chunks = self.siblings(doc_id, audience)
-            linked = _supported(doc_id, found, partial(_with_actions, chunks))
-            margin = _margin(situation[0], howto)
+            linked = supported(doc_id, found, partial(action_chunks, chunks))
+            margin = margin_over(situation[0], howto)
             out.append((doc_id, (*situation, linked, margin, cases, words.margin(chunks))))
         return out
 
@@ -289,13 +275,13 @@ class PlaybookMatcher:
         found: set[str] | None = None
         best: tuple[float, str, float, list[RetrievedChunk]] | None = None
         for doc_id, situation in matched:
-            margin = _margin(situation[0], howto)
+            margin = margin_over(situation[0], howto)
             if not self._could_clear(situation, margin, cases, words):
                 continue  # its chunks and retrieval's support cannot change that
             chunks = self.siblings(doc_id, audience)
             if found is None:
                 found = self.support(question, audience, retrieved)
-            linked = _supported(doc_id, found, partial(_with_actions, chunks))
+            linked = supported(doc_id, found, partial(action_chunks, chunks))
             evidence = (*situation, linked, margin, cases, words.margin(chunks))
             probability = self.model.probability(*evidence)
             if best is None or probability > best[0]:
@@ -303,7 +289,7 @@ class PlaybookMatcher:
         if best is None or best[0] < self.model.threshold:
             return None
         probability, doc_id, score, chunks = best
-        actions = _with_actions(chunks)
+        actions = action_chunks(chunks)
         return PlaybookMatch(doc_id, round(score, 4), round(probability, 4), actions)
 
     def _could_clear(self, situation: Situation, margin: float, cases: float, words: Words) -> bool:
@@ -324,13 +310,14 @@ class PlaybookMatcher:
         retrieved: Sequence[RetrievedChunk],
     ) -> tuple[list[tuple[str, Situation]], float | None, float, Words]:
         """What ``candidates`` and ``decide`` both weigh: the candidates with how each meets its
-        "when to use" (``_matched``), the closest how-to passage's similarity (``_howto``), the
-        closest cases' margin over it (asked of the store only when there is a candidate), and
-        how a playbook's words are weighed against the how-to documents' (``Words``)."""
+        "when to use" (``_matched``), the closest how-to passage's similarity
+        (``howto_similarity``), the closest cases' margin over it (asked of the store only when
+        there is a candidate), and how a playbook's words are weighed against the how-to
+        documents' (``Words``)."""
         matched = _matched(ranked, question)
-        howto = _howto(retrieved)
-        cases = _margin(self.cases(question, audience), howto) if matched else 0.0
-        words = _words(question, retrieved, self.stats) if matched else NO_WORDS
+        howto = howto_similarity(retrieved)
+        cases = margin_over(self.cases(question, audience), howto) if matched else 0.0
+        words = words_of(question, retrieved, self.stats) if matched else NO_WORDS
         return matched, howto, cases, words
 
     def support(
@@ -340,12 +327,12 @@ class PlaybookMatcher:
         ``LINKED_DOCS`` documents of ``retrieved``; when those are all case records (a ticket
         about a double payment finds the other double-payment tickets first), the first
         ``LINKED_DOCS`` agent-facing documents of the question's ranking as well."""
-        found = _first_documents(retrieved)
-        if self.knowledge is None or not retrieved or _agent_facing(retrieved):
+        found = first_documents(retrieved)
+        if self.knowledge is None or not retrieved or agent_facing_among_first(retrieved):
             return found
         types = tuple(t for t in SOURCE_TYPES if flags_of(t).agent_facing)
         query = Query(question, audience, Filters(source_types=types), SUPPORT_K)
-        return found | _first_documents(self.knowledge.retrieve(query))
+        return found | first_documents(self.knowledge.retrieve(query))
 
 
 def _matched(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, Situation]]:
@@ -358,97 +345,6 @@ def _matched(ranked: list[tuple[str, float]], question: str) -> list[tuple[str, 
         other = max((s for j, (_, s) in enumerate(top) if j != i), default=0.0)
         out.append((doc_id, (score, score - other, cues)))
     return out
-
-
-def _with_actions(chunks: Sequence[RetrievedChunk]) -> tuple[RetrievedChunk, ...]:
-    """A playbook's chunks that carry actions, in order."""
-    return tuple(c for c in chunks if c.metadata.get("actions"))
-
-
-def _supported(
-    doc_id: str, found: set[str], actions: Callable[[], Sequence[RetrievedChunk]]
-) -> float:
-    """1.0 when ``found`` (``_first_documents``) holds the playbook or a page its link actions
-    point to (its ``actions`` are read only when the playbook itself is not there), else 0.0."""
-    if doc_id in found:
-        return 1.0
-    pages = {
-        _page(str(action["url"]))
-        for chunk in actions()
-        for action in decode_actions(chunk.metadata.get("actions"))
-        if action.get("kind") == "link" and action.get("url")
-    }
-    return float(bool(pages & found))
-
-
-def _in_customers_words(chunk: RetrievedChunk) -> bool:
-    sections = flags_of(chunk.source_type).customer_sections
-    return bool(sections) and chunk.section.endswith(sections)
-
-
-def _page(url: str) -> str:
-    return url.strip().rstrip("/")
-
-
-def _first_chunks(retrieved: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
-    """The first chunk of each of the first ``LINKED_DOCS`` documents of a retrieval."""
-    first: dict[str, RetrievedChunk] = {}
-    for chunk in retrieved:
-        if chunk.doc_id not in first:
-            if len(first) == LINKED_DOCS:
-                break
-            first[chunk.doc_id] = chunk
-    return list(first.values())
-
-
-def _first_documents(retrieved: Sequence[RetrievedChunk]) -> set[str]:
-    """The ids and page addresses of the first ``LINKED_DOCS`` documents of a retrieval."""
-    first = _first_chunks(retrieved)
-    urls = {_page(str(c.metadata["url"])) for c in first if c.metadata.get("url")}
-    return {c.doc_id for c in first} | urls
-
-
-def _agent_facing(retrieved: Sequence[RetrievedChunk]) -> bool:
-    """Whether an agent-facing document is among the first ``LINKED_DOCS`` of a retrieval."""
-    return any(flags_of(c.source_type).agent_facing for c in _first_chunks(retrieved))
-
-
-def _is_howto(chunk: RetrievedChunk) -> bool:
-    """Agent-facing knowledge whose documents carry no steps (articles, not playbooks or case
-    records)."""
-    flags = flags_of(chunk.source_type)
-    return flags.agent_facing and not flags.expand_steps
-
-
-def _howto(retrieved: Sequence[RetrievedChunk]) -> float | None:
-    """The dense similarity to the question of the closest how-to passage retrieved; None when
-    retrieval found none."""
-    return max(
-        (float(chunk.signals.get("dense", 0.0)) for chunk in retrieved if _is_howto(chunk)),
-        default=None,
-    )
-
-
-def _words(question: str, retrieved: Sequence[RetrievedChunk], stats: TermStats | None) -> Words:
-    """How a playbook's words are weighed (``Words``) against the how-to document that holds
-    the most of the question's words in its passages retrieved."""
-    weights = term_weights(question_terms(question), stats)
-    held: dict[str, set[str]] = {}
-    for chunk in retrieved:
-        if _is_howto(chunk):
-            held.setdefault(chunk.doc_id, set()).update(_terms(chunk))
-    return Words(weights, max((coverage(weights, terms) for terms in held.values()), default=None))
-
-
-def _terms(chunk: RetrievedChunk) -> list[str]:
-    return question_terms(f"{chunk.title} {chunk.text}")
-
-
-def _margin(similarity: float | None, howto: float | None) -> float:
-    """How much closer the question is to a playbook's situation (or to the closest cases) than
-    to the closest how-to passage retrieved; 0.0 (no evidence either way) when either is
-    missing."""
-    return 0.0 if similarity is None or howto is None else similarity - howto
 
 
 def with_actions(suggestion: Suggestion, match: PlaybookMatch | None) -> Suggestion:
