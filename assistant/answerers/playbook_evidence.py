@@ -63,6 +63,7 @@ def supported(
 
 
 def in_customers_words(chunk: RetrievedChunk) -> bool:
+    """Whether a chunk is a case record's customer section (a ticket's "Problem")."""
     sections = flags_of(chunk.source_type).customer_sections
     return bool(sections) and chunk.section.endswith(sections)
 
@@ -125,8 +126,8 @@ def _terms(chunk: RetrievedChunk) -> list[str]:
     return question_terms(f"{chunk.title} {chunk.text}")
 
 
-def margin_over(similarity: float | None, howto: float | None) -> float:
-    """How much closer the question is to a playbook's situation (or to the closest cases) than
-    to the closest how-to passage retrieved; 0.0 (no evidence either way) when either is
-    missing."""
-    return 0.0 if similarity is None or howto is None else similarity - howto
+def margin_over(value: float | None, howto: float | None) -> float:
+    """How far a playbook's reading of the question (its situation's similarity, the closest
+    cases', the share of the question's words it holds) is ahead of the how-to knowledge's;
+    0.0 (no evidence either way) when either is missing."""
+    return 0.0 if value is None or howto is None else value - howto
