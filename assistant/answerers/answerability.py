@@ -85,7 +85,10 @@ def _frequencies(terms: Sequence[str], stats: TermStats | None) -> tuple[list[in
 
 def term_weights(terms: Sequence[str], stats: TermStats | None) -> dict[str, float]:
     """Each term's IDF in the knowledge base; every term weighs the same without frequencies."""
-    dfs, n = _frequencies(terms, stats)
+    return _weights(terms, *_frequencies(terms, stats))
+
+
+def _weights(terms: Sequence[str], dfs: Sequence[int], n: int) -> dict[str, float]:
     return {t: idf(df, max(n, 1)) for t, df in zip(terms, dfs, strict=True)}
 
 
@@ -116,7 +119,7 @@ def features(
     the playbook features only when ``playbook`` evidence is given."""
     terms = question_terms(question)
     dfs, n = _frequencies(terms, stats)
-    weights = {t: idf(df, max(n, 1)) for t, df in zip(terms, dfs, strict=True)}
+    weights = _weights(terms, dfs, n)
     total = sum(weights.values()) or 1.0
     per_doc: dict[str, RetrievedChunk] = {}
     for p in passages:
